@@ -1,0 +1,29 @@
+"""All ORM models; importing this package registers every table on ``Base.metadata``."""
+
+from noc_app.storage.base import Base
+from noc_app.storage.models.incidents import (
+    EscalationPage, FollowUpAction, Incident, IncidentComponent, IncidentCustomer,
+    IncidentParticipant, NotificationSent, TimelineEvent,
+)
+from noc_app.storage.models.monitoring import CheckRollup, CheckSample, CheckState, StateTransition
+from noc_app.storage.models.operations import (
+    ChangeComponent, ChangeRecord, KbArticle, KbArticleComponent, MaintenanceComponent,
+    MaintenanceWindow, StatusPageEntry,
+)
+from noc_app.storage.models.people import (
+    EscalationLevel, EscalationPolicy, EscalationPolicyComponent, MessageTemplate,
+    NotificationList, Person, Team,
+)
+from noc_app.storage.models.topology import (
+    Check, Component, ComponentDependency, Customer, CustomerComponent, Tier,
+)
+
+__all__ = [
+    "Base", "ChangeComponent", "ChangeRecord", "Check", "CheckRollup", "CheckSample",
+    "CheckState", "Component", "ComponentDependency", "Customer", "CustomerComponent",
+    "EscalationLevel", "EscalationPage", "EscalationPolicy", "EscalationPolicyComponent",
+    "FollowUpAction", "Incident", "IncidentComponent", "IncidentCustomer",
+    "IncidentParticipant", "KbArticle", "KbArticleComponent", "MaintenanceComponent",
+    "MaintenanceWindow", "MessageTemplate", "NotificationList", "NotificationSent", "Person",
+    "StateTransition", "StatusPageEntry", "Team", "Tier", "TimelineEvent",
+]

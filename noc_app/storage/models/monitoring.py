@@ -1,0 +1,90 @@
+"""What the checks saw: current state and leases, raw samples, rollups, transitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from noc_app.storage.base import Base
+
+# BIGINT on PostgreSQL, but INTEGER on SQLite so the column is a rowid alias
+# and autoincrements.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class CheckState(Base):
+    """The current confirmed state of a check, and who polls it next.
+
+    The lease columns let several pollers share the checks of one database:
+    a poller claims due rows (``FOR UPDATE SKIP LOCKED``), and a dead
+    poller's rows become claimable again when ``lease_until`` passes.
+    """
+
+    __tablename__ = "check_states"
+
+    check_key: Mapped[str] = mapped_column(
+        ForeignKey("checks.key", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(12), default="UNKNOWN")
+    status_since: Mapped[dt.datetime | None]
+    last_result_at: Mapped[dt.datetime | None]
+    last_latency_ms: Mapped[float | None] = mapped_column(Float)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    flapping: Mapped[bool] = mapped_column(default=False)
+    next_run_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[dt.datetime | None]
+
+
+class CheckSample(Base):
+    """One raw check result; kept for a bounded window, then rolled up and purged."""
+
+    __tablename__ = "check_samples"
+    __table_args__ = (Index("ix_check_samples_check_key_at", "check_key", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    check_key: Mapped[str] = mapped_column(ForeignKey("checks.key", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    latency_ms: Mapped[float | None] = mapped_column(Float)
+    http_status: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(String(500))
+
+
+class CheckRollup(Base):
+    """Aggregates of samples per minute (30 days) or per hour (long term)."""
+
+    __tablename__ = "check_rollups"
+
+    check_key: Mapped[str] = mapped_column(
+        ForeignKey("checks.key", ondelete="CASCADE"), primary_key=True
+    )
+    resolution: Mapped[str] = mapped_column(String(6), primary_key=True)  # minute | hour
+    bucket_start: Mapped[dt.datetime] = mapped_column(primary_key=True)
+    count: Mapped[int]
+    failures: Mapped[int]
+    latency_min: Mapped[float | None] = mapped_column(Float)
+    latency_avg: Mapped[float | None] = mapped_column(Float)
+    latency_p95: Mapped[float | None] = mapped_column(Float)
+    latency_max: Mapped[float | None] = mapped_column(Float)
+
+
+class StateTransition(Base):
+    """A confirmed change of a check's state: kept for incident timelines."""
+
+    __tablename__ = "state_transitions"
+    __table_args__ = (Index("ix_state_transitions_component_id_at", "component_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    check_key: Mapped[str] = mapped_column(ForeignKey("checks.key", ondelete="CASCADE"), index=True)
+    component_id: Mapped[str] = mapped_column(ForeignKey("components.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime]
+    from_status: Mapped[str] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    flapping: Mapped[bool] = mapped_column(default=False)
+    detail: Mapped[dict[str, Any] | None]

@@ -1,0 +1,273 @@
+"""Write a validated topology into the database, idempotently.
+
+Loading the same file twice changes nothing. Components, checks and customers
+that disappear from the file are *retired* (``retired_at`` set), never deleted,
+so their history and the incidents that mention them stay intact. People,
+teams, templates, changes, knowledge-base articles and maintenance windows
+may also be created from the app, so sync adds and updates them but never
+removes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from noc_app.storage import models as db
+from noc_app.storage.base import Base, utcnow
+from noc_app.topology.model import CheckSpec, Topology
+
+
+@dataclasses.dataclass
+class SyncReport:
+    added: Counter = dataclasses.field(default_factory=Counter)
+    updated: Counter = dataclasses.field(default_factory=Counter)
+    retired: Counter = dataclasses.field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return bool(+self.added or +self.updated or +self.retired)
+
+    def summary(self) -> str:
+        parts = [f"{verb} {n} {what}" for verb, counts in
+                 (("added", self.added), ("updated", self.updated), ("retired", self.retired))
+                 for what, n in sorted(counts.items()) if n]
+        return "; ".join(parts) or "no changes"
+
+
+class _Upserter:
+    """Insert or update rows of one model, counting what really changed."""
+
+    def __init__(self, session: Session, report: SyncReport):
+        self.session = session
+        self.report = report
+
+    def rows(self, model: type[Base]) -> dict[Any, Base]:
+        mapper = model.__mapper__
+        pk = mapper.primary_key
+        return {
+            tuple(getattr(row, c.key) for c in pk) if len(pk) > 1 else getattr(row, pk[0].key): row
+            for row in self.session.scalars(select(model))
+        }
+
+    def put(self, existing: dict, model: type[Base], pk, label: str, **values) -> Base:
+        row = existing.get(pk)
+        if row is None:
+            row = model(**values)
+            self.session.add(row)
+            existing[pk] = row
+            self.report.added[label] += 1
+            return row
+        changed = False
+        for name, value in values.items():
+            if getattr(row, name) != value:
+                setattr(row, name, value)
+                changed = True
+        if changed:
+            self.report.updated[label] += 1
+        return row
+
+    def set_links(self, model: type[Base], owner_col: str, owner_id, other_col: str,
+                  wanted: dict[Any, dict], label: str) -> None:
+        """Make the link rows of one owner exactly ``wanted`` (other id -> extra values)."""
+        current = {
+            getattr(row, other_col): row
+            for row in self.session.scalars(
+                select(model).where(getattr(model, owner_col) == owner_id)
+            )
+        }
+        for other, row in current.items():
+            if other not in wanted:
+                self.session.delete(row)
+                self.report.updated[label] += 1
+        for other, extra in wanted.items():
+            row = current.get(other)
+            if row is None:
+                self.session.add(model(**{owner_col: owner_id, other_col: other}, **extra))
+                self.report.updated[label] += 1
+            elif any(getattr(row, k) != v for k, v in extra.items()):
+                for k, v in extra.items():
+                    setattr(row, k, v)
+                self.report.updated[label] += 1
+
+
+def sync_topology(session: Session, topology: Topology, now: dt.datetime | None = None) -> SyncReport:
+    now = now or utcnow()
+    report = SyncReport()
+    up = _Upserter(session, report)
+
+    tiers = up.rows(db.Tier)
+    for name, weight in topology.tier_weights.items():
+        up.put(tiers, db.Tier, name, "tiers", name=name, weight=weight)
+
+    _sync_people(up, topology)
+    session.flush()
+    _sync_components(up, topology, now)
+    session.flush()
+    _sync_customers(up, topology, now)
+    _sync_operations(up, topology)
+    session.flush()
+    return report
+
+
+def _sync_people(up: _Upserter, topology: Topology) -> None:
+    policies = up.rows(db.EscalationPolicy)
+    for p in topology.escalation_policies:
+        up.put(policies, db.EscalationPolicy, p.id, "escalation policies", id=p.id, name=p.name)
+    up.session.flush()
+    levels = up.rows(db.EscalationLevel)
+    for p in topology.escalation_policies:
+        for position, level in enumerate(p.levels):
+            up.put(levels, db.EscalationLevel, (p.id, position), "escalation levels",
+                   policy_id=p.id, position=position, delay_s=level.delay_s, people=list(level.people))
+        for (policy_id, position), row in list(levels.items()):
+            if policy_id == p.id and position >= len(p.levels):
+                up.session.delete(row)
+                up.report.updated["escalation levels"] += 1
+    teams = up.rows(db.Team)
+    for t in topology.teams:
+        up.put(teams, db.Team, t.id, "teams", id=t.id, name=t.name,
+               escalation_policy_id=t.escalation_policy)
+    up.session.flush()
+    people = up.rows(db.Person)
+    for p in topology.people:
+        up.put(people, db.Person, p.id, "people", id=p.id, name=p.name, email=p.email,
+               phone=p.phone, team_id=p.team)
+    lists = up.rows(db.NotificationList)
+    for n in topology.notification_lists:
+        up.put(lists, db.NotificationList, n.id, "notification lists", id=n.id, name=n.name,
+               priorities=list(n.priorities), people=list(n.people), emails=list(n.emails),
+               webhook_url=n.webhook_url)
+    templates = up.rows(db.MessageTemplate)
+    for t in topology.templates:
+        up.put(templates, db.MessageTemplate, t.id, "templates", id=t.id, name=t.name,
+               audience=t.audience, kind=t.kind, subject=t.subject, body=t.body)
+
+
+def _sync_components(up: _Upserter, topology: Topology, now: dt.datetime) -> None:
+    components = up.rows(db.Component)
+    wanted = {c.id for c in topology.components}
+    for c in topology.components:
+        up.put(components, db.Component, c.id, "components", id=c.id, name=c.name,
+               group_name=c.group, team_id=c.team, kind=c.kind,
+               criticality=c.criticality.value, description=c.description, retired_at=None)
+    for cid, row in components.items():
+        if cid not in wanted and row.retired_at is None:
+            row.retired_at = now
+            up.report.retired["components"] += 1
+    up.session.flush()
+
+    checks = up.rows(db.Check)
+    states = up.rows(db.CheckState)
+    wanted_checks = {ch.key for ch in topology.checks}
+    for ch in topology.checks:
+        up.put(checks, db.Check, ch.key, "checks", key=ch.key, component_id=ch.component_id,
+               kind=ch.kind.value, target=check_target(ch), interval_s=ch.interval_s,
+               timeout_s=ch.timeout_s, retries=ch.retries, config=check_config(ch),
+               retired_at=None)
+    for key, row in checks.items():
+        if key not in wanted_checks and row.retired_at is None:
+            row.retired_at = now
+            up.report.retired["checks"] += 1
+    up.session.flush()
+    for key in wanted_checks - set(states):
+        up.session.add(db.CheckState(check_key=key))
+
+    # Dependency edges of live components are exactly what the file says.
+    current = {(e.component_id, e.depends_on_id) for e in up.session.scalars(select(db.ComponentDependency))}
+    edges = {(c.id, d) for c in topology.components for d in c.depends_on}
+    stale = {e for e in current - edges if e[0] in wanted}
+    for component_id, depends_on_id in stale:
+        up.session.execute(delete(db.ComponentDependency).where(
+            db.ComponentDependency.component_id == component_id,
+            db.ComponentDependency.depends_on_id == depends_on_id))
+    for component_id, depends_on_id in edges - current:
+        up.session.add(db.ComponentDependency(component_id=component_id, depends_on_id=depends_on_id))
+    if stale or edges - current:
+        up.report.updated["dependencies"] += len(stale) + len(edges - current)
+
+
+def _sync_customers(up: _Upserter, topology: Topology, now: dt.datetime) -> None:
+    customers = up.rows(db.Customer)
+    wanted = {c.id for c in topology.customers}
+    for c in topology.customers:
+        up.put(customers, db.Customer, c.id, "customers", id=c.id, name=c.name, tier=c.tier,
+               timezone=c.timezone, business_start=c.business_hours[0],
+               business_end=c.business_hours[1],
+               business_days=",".join(str(d) for d in c.business_days),
+               account_manager=c.account_manager, partner=c.partner, email=c.email,
+               retired_at=None)
+    for cid, row in customers.items():
+        if cid not in wanted and row.retired_at is None:
+            row.retired_at = now
+            up.report.retired["customers"] += 1
+    up.session.flush()
+
+    current = {(r.customer_id, r.component_id): r for r in up.session.scalars(select(db.CustomerComponent))}
+    mapped = {(c.id, u.component_id): u.criticality.value for c in topology.customers for u in c.uses}
+    for key, row in current.items():
+        if key[0] in wanted and key not in mapped:
+            up.session.delete(row)
+            up.report.updated["customer map rows"] += 1
+    for key, criticality in mapped.items():
+        row = current.get(key)
+        if row is None:
+            up.session.add(db.CustomerComponent(customer_id=key[0], component_id=key[1],
+                                                criticality=criticality))
+            up.report.added["customer map rows"] += 1
+        elif row.criticality != criticality:
+            row.criticality = criticality
+            up.report.updated["customer map rows"] += 1
+
+
+def _sync_operations(up: _Upserter, topology: Topology) -> None:
+    windows = up.rows(db.MaintenanceWindow)
+    for w in topology.maintenance:
+        up.put(windows, db.MaintenanceWindow, w.id, "maintenance windows", id=w.id,
+               starts_at=w.starts_at, ends_at=w.ends_at, reason=w.reason)
+    changes = up.rows(db.ChangeRecord)
+    for c in topology.changes:
+        up.put(changes, db.ChangeRecord, c.id, "changes", id=c.id, summary=c.summary, at=c.at,
+               author=c.author, source="topology")
+    articles = up.rows(db.KbArticle)
+    for k in topology.kb_articles:
+        up.put(articles, db.KbArticle, k.id, "kb articles", id=k.id, title=k.title,
+               symptoms=list(k.symptoms), solution=k.solution, script=k.script)
+    up.session.flush()
+    for w in topology.maintenance:
+        up.set_links(db.MaintenanceComponent, "window_id", w.id, "component_id",
+                     {c: {} for c in w.components}, "maintenance windows")
+    for c in topology.changes:
+        up.set_links(db.ChangeComponent, "change_id", c.id, "component_id",
+                     {x: {} for x in c.components}, "changes")
+    for k in topology.kb_articles:
+        up.set_links(db.KbArticleComponent, "article_id", k.id, "component_id",
+                     {x: {} for x in k.components}, "kb articles")
+    for p in topology.escalation_policies:
+        up.set_links(db.EscalationPolicyComponent, "policy_id", p.id, "component_id",
+                     {x: {} for x in p.components}, "escalation policies")
+
+
+def check_target(check: CheckSpec) -> str:
+    return check.url or f"{check.host}:{check.port}"
+
+
+def check_config(check: CheckSpec) -> dict[str, Any]:
+    """The check spec as JSON-able data (enums as values, tuples as lists)."""
+    return _jsonable(dataclasses.asdict(check))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
