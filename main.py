@@ -1,0 +1,96 @@
+"""Vigil NOC entry point: the one place that wires the app.
+
+Headless commands (poll, db, demo-fleet, ...) are dispatched to
+``noc_app.cli``; the GUI is assembled here, the only place that joins the
+Qt layer (``widgets``) to the core (``noc_app``).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from noc_app.cli import build_parser
+from noc_app.cli.errors import EXIT_USAGE, CliError, explain, print_error
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        run = getattr(args, "run", None)
+        return run(args) if run else run_gui(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the command line shows one line, never a traceback
+        message, code = explain(exc)
+        print_error(message)
+        return code
+
+
+def run_gui(args) -> int:
+    from noc_app.paths import data_dir
+    from noc_app.workspace import open_workspace
+
+    fleet = None
+    if args.demo:
+        from noc_app.demo import DEMO_TOPOLOGY_PATH
+        from noc_app.demo.launch import start_or_reuse_fleet
+
+        config = args.config or DEMO_TOPOLOGY_PATH
+        # The demo gets its own database so it never retires a real topology's components.
+        db_url = args.db or f"sqlite:///{data_dir() / 'demo.db'}"
+        fleet = start_or_reuse_fleet()
+    elif args.config:
+        config, db_url = args.config, args.db
+    else:
+        raise CliError("error: give --config FILE (a topology) or --demo; see --help", EXIT_USAGE)
+
+    try:
+        workspace = open_workspace(config, db_url)
+        try:
+            return _run_window(workspace, args)
+        finally:
+            workspace.close()
+    finally:
+        if fleet is not None:
+            fleet.stop()
+
+
+def _run_window(workspace, args) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from noc_app.polling.service import PollingService
+    from widgets.component_table import ComponentStatusModel
+    from widgets.live_feed import LiveFeed
+    from widgets.screenshots import schedule_screenshots
+    from widgets.status_window import StatusWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Vigil NOC")
+    feed = LiveFeed()
+    model = ComponentStatusModel(list(workspace.topology.components))
+    window = StatusWindow(model, feed, title=f"Vigil NOC — {workspace.topology.source}")
+
+    service = PollingService(workspace, on_error=feed.problem.emit)
+    machines = service.scheduler.machines
+    service.listeners.append(lambda r, o: feed.push(r, o, machines[r.check_key].since))
+    service.start()
+    try:
+        window.resize(1400, 900)
+        window.show()
+        if args.screenshot:
+            schedule_screenshots(app, {"status": window}, args.screenshot, ready=lambda: _all_reported(model, workspace))
+        return app.exec()
+    finally:
+        service.stop()
+
+
+def _all_reported(model, workspace) -> bool:
+    from noc_app.domain import Status
+
+    return all(
+        model.status_of(c.id) not in (Status.UNKNOWN,) for c in workspace.topology.components if c.checks
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""The command line: one parser, one module per command, one-line errors.
+
+``main.py`` owns the GUI commands (it is the only place that imports Qt);
+headless commands live here so they run on a server without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from noc_app.cli import db_commands, demo_fleet_command, poll_command
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description="Vigil NOC: health, customer impact and incidents for a SaaS war room.",
+    )
+    parser.add_argument("--demo", action="store_true",
+                        help="GUI on the bundled demo topology with a simulated fleet")
+    parser.add_argument("--config", metavar="FILE", help="topology file (TOML)")
+    parser.add_argument("--db", metavar="URL",
+                        help="database URL (default: NOC_DB_URL or the per-user SQLite file)")
+    parser.add_argument("--screenshot", metavar="DIR",
+                        help="save a PNG of each view once data has loaded, then exit")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (poll_command, db_commands, demo_fleet_command):
+        module.add_parser(subparsers)
+    return parser

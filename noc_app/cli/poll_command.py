@@ -1,0 +1,68 @@
+"""``poll``: the headless poller (no Qt), once or as a daemon."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+
+from noc_app.cli.errors import EXIT_USAGE, CliError
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("poll", help="headless poller: run the checks, record results")
+    parser.add_argument("--config", metavar="FILE", required=True, help="topology file (TOML)")
+    parser.add_argument("--db", metavar="URL", help="database URL")
+    parser.add_argument("--once", action="store_true", help="run every check once and exit")
+    parser.add_argument("--json", action="store_true", help="one JSON object per check result")
+    parser.add_argument("--workers", type=int, default=16, help="concurrent checks (default 16)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from noc_app.polling.service import PollingService, poll_once
+    from noc_app.workspace import open_workspace
+
+    if args.workers < 1:
+        raise CliError("error: --workers must be at least 1", EXIT_USAGE)
+    workspace = open_workspace(args.config, args.db)
+    try:
+        if args.once:
+            for result in poll_once(workspace, args.workers):
+                _print_result(result, args.json)
+            return 0
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        service = PollingService(
+            workspace, workers=args.workers,
+            on_error=lambda message: print(f"warning: {message}", file=sys.stderr, flush=True),
+        )
+        service.listeners.append(lambda result, outcome: _print_result(result, args.json, outcome))
+        service.start()
+        if not args.json:
+            print(f"polling {len(workspace.topology.checks)} checks into {workspace.engine.url.render_as_string()}; "
+                  "Ctrl-C stops", flush=True)
+        stop.wait()
+        service.stop()
+        return 0
+    finally:
+        workspace.close()
+
+
+_print_lock = threading.Lock()
+
+
+def _print_result(result, as_json: bool, outcome=None) -> None:
+    if as_json:
+        line = json.dumps(result.to_json_dict(), ensure_ascii=False)
+    else:
+        if outcome is not None and outcome.transition is None:
+            return  # the daemon's human output shows changes only
+        latency = "-" if result.latency_ms is None else f"{result.latency_ms:.0f} ms"
+        reason = f"  {result.error}" if result.error else ""
+        line = f"{result.at:%H:%M:%S} {result.check_key:<24} {result.status.value:<9} {latency:>8}{reason}"
+    with _print_lock:
+        print(line, flush=True)

@@ -1,0 +1,1 @@
+"""The polling engine: scheduling, confirmation and flap handling, batched recording."""

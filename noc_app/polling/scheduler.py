@@ -1,0 +1,163 @@
+"""Run every check on its own interval with a bounded worker pool.
+
+- Each check has its own due time; the first run of each is spread over its
+  interval (jitter) so a thousand checks do not fire in the same second.
+- At most one run of a check is in flight; a slow endpoint holds one worker
+  for at most its timeout and never delays the other checks' due times.
+- Due times advance from the *scheduled* time, not the finish time, so
+  intervals do not drift; a run that overruns its interval is followed
+  immediately by the next.
+- While a state change awaits confirmation the check is re-run every
+  ``recheck_s`` instead of waiting a whole interval.
+
+Results reach ``on_outcome(result, outcome)`` on a worker thread; callers
+hand them on (a queue to storage, a Qt signal to the GUI).
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from noc_app.checks.result import CheckResult
+from noc_app.polling.state import CheckStateMachine, Outcome
+from noc_app.topology.model import CheckSpec
+
+log = logging.getLogger(__name__)
+
+RunCheck = Callable[[CheckSpec], CheckResult]
+OnOutcome = Callable[[CheckResult, Outcome], None]
+InMaintenance = Callable[[CheckSpec], bool]
+
+
+@dataclass
+class SchedulerStats:
+    """Scheduling lag (start - due) of recent runs, for benches and the UI."""
+
+    runs: int = 0
+    lags_s: list[float] = field(default_factory=list)
+    max_samples: int = 100_000
+
+    def record(self, lag_s: float) -> None:
+        self.runs += 1
+        if len(self.lags_s) < self.max_samples:
+            self.lags_s.append(lag_s)
+
+
+class Scheduler:
+    def __init__(
+        self,
+        checks: Iterable[CheckSpec],
+        run_check: RunCheck,
+        on_outcome: OnOutcome,
+        workers: int = 16,
+        recheck_s: float = 2.0,
+        in_maintenance: InMaintenance | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        seed: int | None = None,
+    ):
+        self._checks = {c.key: c for c in checks}
+        self._machines = {
+            c.key: CheckStateMachine(c.key, c.component_id, c.retries) for c in self._checks.values()
+        }
+        self._run_check = run_check
+        self._on_outcome = on_outcome
+        self._in_maintenance = in_maintenance or (lambda _spec: False)
+        self._recheck_s = recheck_s
+        self._clock = clock
+        self._rng = random.Random(seed)
+        self._workers = workers
+        self._heap: list[tuple[float, int, str]] = []
+        self._seq = 0
+        self._latest: dict[str, int] = {}  # key -> seq of its only valid heap entry
+        self._in_flight: set[str] = set()
+        self._cond = threading.Condition()
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self.stats = SchedulerStats()
+
+    @property
+    def machines(self) -> dict[str, CheckStateMachine]:
+        return self._machines
+
+    def start(self) -> Scheduler:
+        now = self._clock()
+        with self._cond:
+            for spec in self._checks.values():
+                self._push(now + self._rng.uniform(0, min(spec.interval_s, 2.0)), spec.key)
+        self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="check")
+        self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, wait: bool = True) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._thread:
+            self._thread.join(timeout=5)
+        if self._pool:
+            # Running checks finish within their own timeouts; don't wait for them
+            # unless asked (the GUI must close promptly).
+            self._pool.shutdown(wait=wait, cancel_futures=True)
+
+    def run_now(self, key: str) -> None:
+        """Move a check to the front of the queue (operator pressed "check now")."""
+        with self._cond:
+            self._push(self._clock(), key)
+            self._cond.notify()
+
+    def _push(self, due: float, key: str) -> None:
+        # Re-pushing a key invalidates its older heap entry (lazy deletion).
+        self._seq += 1
+        self._latest[key] = self._seq
+        heapq.heappush(self._heap, (due, self._seq, key))
+
+    def _loop(self) -> None:
+        with self._cond:
+            while not self._stopping:
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                due, seq, key = self._heap[0]
+                now = self._clock()
+                if due > now:
+                    self._cond.wait(timeout=due - now)
+                    continue
+                heapq.heappop(self._heap)
+                if self._latest.get(key) != seq or key in self._in_flight:
+                    continue  # its completion schedules the next run
+                self._in_flight.add(key)
+                self._pool.submit(self._execute, key, due)
+
+    def _execute(self, key: str, due: float) -> None:
+        spec = self._checks[key]
+        started = self._clock()
+        self.stats.record(max(0.0, started - due))
+        outcome = None
+        try:
+            result = self._run_check(spec)
+            outcome = self._machines[key].feed(result, self._in_maintenance(spec))
+            self._on_outcome(result, outcome)
+        except Exception:  # a bug in one check must not stop the others
+            log.exception("check %s failed unexpectedly", key)
+        finally:
+            finished = self._clock()
+            if outcome is not None and outcome.pending:
+                next_due = finished + min(self._recheck_s, spec.interval_s)
+            else:
+                next_due = due + spec.interval_s
+                if next_due < finished:
+                    next_due = finished
+            with self._cond:
+                self._in_flight.discard(key)
+                if not self._stopping:
+                    self._push(next_due, key)
+                    self._cond.notify()

@@ -1,0 +1,64 @@
+"""Open what every command works on: a topology, a database at the right schema, synced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from noc_app.storage import migrate
+from noc_app.storage.db import make_engine, resolve_db_url, session_factory, transaction
+from noc_app.storage.sync import SyncReport, sync_topology
+from noc_app.topology import Topology, load_topology
+
+
+class SchemaOutdatedError(RuntimeError):
+    """A shared database whose schema is behind this version of the app."""
+
+
+@dataclass
+class Workspace:
+    topology: Topology
+    engine: Engine
+    sessions: sessionmaker[Session]
+    db_url: str
+    sync_report: SyncReport
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def prepare_database(engine: Engine) -> None:
+    """Bring an embedded or empty database to the current schema.
+
+    A shared PostgreSQL that already has an older schema is not migrated
+    behind the operators' backs: that is what ``db upgrade`` is for.
+    """
+    current = migrate.current_revision(engine)
+    head = migrate.head_revision()
+    if current == head:
+        return
+    if engine.dialect.name == "sqlite" or current is None:
+        migrate.upgrade(engine)
+        return
+    raise SchemaOutdatedError(
+        f"database schema is at {current}, this version needs {head}; "
+        "run: python main.py db upgrade --db URL"
+    )
+
+
+def open_workspace(config: str | Path, db_url: str | None = None) -> Workspace:
+    topology = load_topology(config)  # first: a bad file must not touch the database
+    url = resolve_db_url(db_url)
+    engine = make_engine(url)
+    try:
+        prepare_database(engine)
+        sessions = session_factory(engine)
+        with transaction(sessions) as session:
+            report = sync_topology(session, topology)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Workspace(topology, engine, sessions, url, report)

@@ -1,0 +1,50 @@
+"""Status colours, symbols and words: colour is never the only cue.
+
+Colours are from the Okabe–Ito palette, which stays distinguishable for the
+common forms of colour blindness; every status also has a symbol and a word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor
+
+from noc_app.domain import Status
+
+
+@dataclass(frozen=True)
+class StatusLook:
+    word: str
+    symbol: str
+    colour: str  # background / accent
+    text_colour: str  # legible on ``colour``
+
+
+LOOKS: dict[Status, StatusLook] = {
+    Status.OK: StatusLook("OK", "✔", "#009E73", "#FFFFFF"),
+    Status.DEGRADED: StatusLook("DEGRADED", "▲", "#E69F00", "#000000"),
+    Status.DOWN: StatusLook("DOWN", "✖", "#D55E00", "#FFFFFF"),
+    Status.UNKNOWN: StatusLook("UNKNOWN", "?", "#7F7F7F", "#FFFFFF"),
+    Status.MAINTENANCE: StatusLook("MAINTENANCE", "⚒", "#0072B2", "#FFFFFF"),
+    Status.IMPACTED: StatusLook("IMPACTED", "◆", "#CC79A7", "#000000"),
+}
+
+
+def look(status: Status) -> StatusLook:
+    return LOOKS[status]
+
+
+def qcolor(status: Status) -> QColor:
+    return QColor(LOOKS[status].colour)
+
+
+DARK_STYLESHEET = """
+QWidget { background: #15181d; color: #e8e8e8; font-size: 14pt; }
+QHeaderView::section { background: #22262d; color: #e8e8e8; padding: 6px; border: none;
+                       font-weight: bold; }
+QTableView { gridline-color: #2b3038; selection-background-color: #35506b; }
+QStatusBar { background: #22262d; }
+QLabel#dataAge[stale="true"] { background: #D55E00; color: white; font-weight: bold; padding: 2px 8px; }
+QLabel#banner { background: #22262d; padding: 8px; font-size: 18pt; font-weight: bold; }
+"""
