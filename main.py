@@ -7,6 +7,7 @@ Qt layer (``widgets``) to the core (``noc_app``).
 
 from __future__ import annotations
 
+import os
 import sys
 
 from noc_app.cli import build_parser
@@ -28,24 +29,29 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_gui(args) -> int:
     from noc_app.paths import data_dir
+    from noc_app.topology import load_topology
     from noc_app.workspace import open_workspace
 
-    fleet = None
     if args.demo:
         from noc_app.demo import DEMO_TOPOLOGY_PATH
-        from noc_app.demo.launch import start_or_reuse_fleet
 
         config = args.config or DEMO_TOPOLOGY_PATH
         # The demo gets its own database so it never retires a real topology's components.
         db_url = args.db or f"sqlite:///{data_dir() / 'demo.db'}"
-        fleet = start_or_reuse_fleet()
     elif args.config:
         config, db_url = args.config, args.db
     else:
         raise CliError("error: give --config FILE (a topology) or --demo; see --help", EXIT_USAGE)
+    topology = load_topology(config)  # a bad file is refused before anything starts
+    _check_display()
 
+    fleet = None
+    if args.demo:
+        from noc_app.demo.launch import start_or_reuse_fleet
+
+        fleet = start_or_reuse_fleet()
     try:
-        workspace = open_workspace(config, db_url)
+        workspace = open_workspace(topology, db_url)
         try:
             return _run_window(workspace, args)
         finally:
@@ -53,6 +59,18 @@ def run_gui(args) -> int:
     finally:
         if fleet is not None:
             fleet.stop()
+
+
+def _check_display() -> None:
+    """Without a screen Qt aborts the process; say what to do instead."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        raise CliError(
+            "error: no display found (DISPLAY is not set); run on a desktop session, or headless with "
+            "QT_QPA_PLATFORM=offscreen and --screenshot DIR",
+            EXIT_USAGE,
+        )
 
 
 def _run_window(workspace, args) -> int:

@@ -49,8 +49,10 @@ def prepare_database(engine: Engine) -> None:
     )
 
 
-def open_workspace(config: str | Path, db_url: str | None = None) -> Workspace:
-    topology = load_topology(config)  # first: a bad file must not touch the database
+def open_workspace(config: str | Path | Topology, db_url: str | None = None) -> Workspace:
+    """Load (or take) the topology, prepare the database and sync the topology into it."""
+    # The file is validated first: a bad file must not touch the database.
+    topology = config if isinstance(config, Topology) else load_topology(config)
     url = resolve_db_url(db_url)
     engine = make_engine(url)
     try:
