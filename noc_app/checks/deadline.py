@@ -1,0 +1,147 @@
+"""A hard total deadline per check, enforced by shutting sockets down.
+
+Socket timeouts bound each *read*, not the whole exchange: a server that
+dribbles one byte a second resets the read timeout forever, in the headers
+as well as in the body. So each check runs inside a ``DeadlineGuard``; the
+sockets it uses are registered with it, and one shared watchdog thread shuts
+them down when the deadline passes. The blocked read then returns at once
+and the check reports ``timeout after N s``.
+
+The guard keeps a *duplicate* descriptor of each socket: ssl wraps (and
+detaches) the original socket object during the handshake, and the pool may
+close it, but ``shutdown`` on the duplicate still acts on the connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import itertools
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+
+class DeadlineGuard:
+    """The deadline of one check and the sockets that must not outlive it."""
+
+    def __init__(self, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self.deadline = time.monotonic() + timeout_s
+        self.fired = False  # the watchdog cut the connections
+        self._lock = threading.Lock()
+        self._duplicates: list[socket.socket] = []
+        self._finished = False
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def expired(self) -> bool:
+        return self.fired or time.monotonic() >= self.deadline
+
+    def watch(self, sock: socket.socket) -> None:
+        """Cut ``sock`` if the check is still running at its deadline."""
+        try:
+            fd = sock.fileno()
+            if fd < 0:
+                return
+            duplicate = socket.socket(sock.family, sock.type, sock.proto, fileno=os.dup(fd))
+        except OSError:
+            return  # already closed: nothing left to cut
+        with self._lock:
+            if not (self._finished or self.fired):
+                self._duplicates.append(duplicate)
+                return
+            # Registered after the deadline already fired: cut it right away.
+            cut_now = self.fired and not self._finished
+        if cut_now:
+            _shutdown_quietly(duplicate)
+        duplicate.close()
+
+    def expire(self) -> None:
+        """Called by the watchdog at the deadline."""
+        with self._lock:
+            if self._finished:
+                return
+            self.fired = True
+            for duplicate in self._duplicates:
+                _shutdown_quietly(duplicate)
+
+    def finish(self) -> None:
+        with self._lock:
+            self._finished = True
+            duplicates, self._duplicates = self._duplicates, []
+        for duplicate in duplicates:
+            duplicate.close()
+
+
+def _shutdown_quietly(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # peer already gone
+
+
+class _Watchdog:
+    """One daemon thread for all guards: a heap of deadlines, woken on change."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, DeadlineGuard]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, guard: DeadlineGuard) -> None:
+        with self._cond:
+            heapq.heappush(self._heap, (guard.deadline, next(self._order), guard))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="check-deadline-watchdog", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._heap:
+                    self._cond.wait()
+                deadline, _, guard = self._heap[0]
+                delay = deadline - time.monotonic()
+                if delay > 0:
+                    self._cond.wait(delay)
+                    continue
+                heapq.heappop(self._heap)
+            # Outside the lock: shutdown() is a syscall and must not delay arm().
+            guard.expire()
+
+
+_WATCHDOG = _Watchdog()
+_current = threading.local()
+
+
+@contextlib.contextmanager
+def guarding(timeout_s: float) -> Iterator[DeadlineGuard]:
+    """Run the body under a total deadline of ``timeout_s`` seconds.
+
+    Sockets created or used through ``watch_current`` (our requests adapter
+    does it) while the block runs are cut at the deadline.
+    """
+    guard = DeadlineGuard(timeout_s)
+    previous = getattr(_current, "guard", None)
+    _current.guard = guard
+    _WATCHDOG.arm(guard)
+    try:
+        yield guard
+    finally:
+        _current.guard = previous
+        guard.finish()
+
+
+def watch_current(sock: socket.socket | None) -> None:
+    """Register ``sock`` with the guard of the check running on this thread."""
+    guard: DeadlineGuard | None = getattr(_current, "guard", None)
+    if guard is not None and sock is not None:
+        guard.watch(sock)

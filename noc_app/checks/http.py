@@ -1,0 +1,144 @@
+"""The HTTP(S) check: fetch under a hard deadline, cap the body, then judge.
+
+Redirects are followed here rather than by requests so that each hop gets
+only the time left on the check's deadline, the hop count is capped, and
+secret headers are dropped when a redirect leaves the original origin (a
+health endpoint redirecting to another host must not receive our token).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from noc_app.checks.deadline import DeadlineGuard, guarding
+from noc_app.checks.errors import (
+    BodyTooLarge,
+    CheckFailure,
+    DeadlineExceeded,
+    TooManyRedirects,
+    classify,
+    timeout_reason,
+)
+from noc_app.checks.judge import judge_http_response
+from noc_app.checks.result import CheckResult
+from noc_app.domain import Status
+from noc_app.topology.model import CheckSpec
+
+_CHUNK = 64 * 1024
+
+
+class MissingSecret(CheckFailure):
+    def __init__(self, variable: str) -> None:
+        super().__init__(f"environment variable {variable} not set")
+
+
+def resolve_headers(headers_env: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Header values from the environment variables the topology names.
+
+    Raises ``MissingSecret`` naming the variable (never a value).
+    """
+    headers: dict[str, str] = {}
+    for header, variable in headers_env:
+        value = os.environ.get(variable)
+        if value is None:
+            raise MissingSecret(variable)
+        headers[header] = value
+    return headers
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    default_port = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or ""), parts.port or default_port
+
+
+def read_capped(response: requests.Response, limit: int, guard: DeadlineGuard) -> bytes:
+    """The (decoded) body, refusing more than ``limit`` bytes and stopping at the deadline."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(limit)  # refuse without reading a byte of it
+    body = bytearray()
+    for chunk in response.iter_content(chunk_size=_CHUNK):
+        body += chunk
+        if len(body) > limit:
+            raise BodyTooLarge(limit)
+        if guard.expired():
+            raise DeadlineExceeded(guard.timeout_s)
+    return bytes(body)
+
+
+def _fetch(
+    session: requests.Session, spec: CheckSpec, headers: dict[str, str], guard: DeadlineGuard
+) -> tuple[requests.Response, int]:
+    """The final response (streaming, body unread) and how many redirects led to it."""
+    verify: bool | str = (spec.ca_bundle or True) if spec.verify_tls else False
+    url = spec.url or ""
+    origin = _origin(url)
+    redirects = 0
+    while True:
+        remaining = guard.remaining()
+        if remaining <= 0:
+            raise DeadlineExceeded(spec.timeout_s)
+        response = session.get(
+            url,
+            headers=headers if _origin(url) == origin else {},
+            timeout=(remaining, remaining),  # per connect / per read; the guard bounds the total
+            stream=True,
+            verify=verify,
+            allow_redirects=False,
+        )
+        target = session.get_redirect_target(response) if response.is_redirect else None
+        if target is None:
+            return response, redirects
+        response.close()
+        redirects += 1
+        if redirects > spec.max_redirects:
+            raise TooManyRedirects()
+        url = urljoin(response.url, target)
+
+
+def run_http_check(spec: CheckSpec, session: requests.Session, at: dt.datetime) -> CheckResult:
+    def result(status: Status, error: str | None, detail: dict[str, Any],
+               latency_ms: float | None = None, http_status: int | None = None) -> CheckResult:
+        return CheckResult(spec.key, spec.component_id, status, latency_ms, http_status,
+                           error, detail, at)
+
+    detail: dict[str, Any] = {}
+    if not spec.verify_tls:
+        detail["tls_verify"] = False  # the opt-out is explicit and always visible
+    try:
+        headers = resolve_headers(spec.headers_env)
+    except MissingSecret as exc:
+        return result(Status.UNKNOWN, exc.reason, detail)
+
+    started = time.monotonic()
+    http_status: int | None = None
+    with guarding(spec.timeout_s) as guard:
+        try:
+            response, redirects = _fetch(session, spec, headers, guard)
+            http_status = response.status_code
+            if redirects:
+                detail["redirects"] = redirects
+            try:
+                body = read_capped(response, spec.max_body_bytes, guard)
+            finally:
+                response.close()
+            if guard.fired:
+                # The watchdog cut the connection; a body cut short without a
+                # Content-Length can look complete, so never judge it.
+                raise DeadlineExceeded(spec.timeout_s)
+        except Exception as exc:  # noqa: BLE001 - endpoint misbehaviour must never escape a check
+            reason = timeout_reason(spec.timeout_s) if guard.fired else classify(exc, spec.timeout_s)
+            return result(Status.DOWN, reason, detail, http_status=http_status)
+    latency_ms = (time.monotonic() - started) * 1000.0
+
+    status, error, judged = judge_http_response(
+        spec, response.status_code, response.headers.get("Content-Type", ""), body, latency_ms
+    )
+    return result(status, error, {**detail, **judged}, latency_ms, response.status_code)

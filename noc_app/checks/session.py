@@ -1,0 +1,100 @@
+"""requests sessions for check workers: one per thread, every socket guarded.
+
+A ``requests.Session`` is not documented as thread-safe, and a shared pool
+makes workers contend; so each worker thread gets its own session with a
+pool sized for it. The adapter's connection classes register every socket
+they open or reuse with the deadline guard of the check running on that
+thread (see ``deadline.py``), which is what bounds header and body dribbling.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import InsecureRequestWarning
+
+from noc_app import __version__
+from noc_app.checks.deadline import watch_current
+
+USER_AGENT = f"VigilNOC/{__version__} (health check)"
+
+# A check with verify_tls = false is an explicit, per-check choice and is
+# recorded in the result's detail; a warning per poll would only flood logs.
+warnings.filterwarnings("ignore", category=InsecureRequestWarning)
+
+
+class _GuardedConnectionMixin:
+    sock: object
+
+    def _new_conn(self):  # type: ignore[no-untyped-def]
+        sock = super()._new_conn()  # type: ignore[misc]
+        watch_current(sock)  # covers the TLS handshake that follows
+        return sock
+
+    def getresponse(self):  # type: ignore[no-untyped-def]
+        # A kept-alive connection was opened by an earlier check: register it
+        # with this one before waiting for the status line and headers.
+        watch_current(self.sock)  # type: ignore[arg-type]
+        return super().getresponse()  # type: ignore[misc]
+
+
+class GuardedHTTPConnection(_GuardedConnectionMixin, HTTPConnection):
+    pass
+
+
+class GuardedHTTPSConnection(_GuardedConnectionMixin, HTTPSConnection):
+    pass
+
+
+class GuardedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = GuardedHTTPConnection
+
+
+class GuardedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = GuardedHTTPSConnection
+
+
+class GuardedAdapter(HTTPAdapter):
+    """HTTPAdapter whose pools use the guarded connection classes."""
+
+    def init_poolmanager(self, connections, maxsize, block=False, **pool_kwargs):  # type: ignore[no-untyped-def]
+        super().init_poolmanager(connections, maxsize, block=block, **pool_kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": GuardedHTTPConnectionPool,
+            "https": GuardedHTTPSConnectionPool,
+        }
+
+
+def make_session(pool_size: int = 10) -> requests.Session:
+    """A session for one worker thread.
+
+    ``pool_size`` is how many hosts (and connections per host) are kept alive.
+    No automatic retries (the state machine owns retries) and no environment
+    influence: proxies, ``.netrc`` credentials and ``REQUESTS_CA_BUNDLE`` from
+    the environment would make a check behave differently per machine and could
+    send credentials nobody configured for it.
+    """
+    session = requests.Session()
+    session.trust_env = False
+    session.headers["User-Agent"] = USER_AGENT
+    adapter = GuardedAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+_per_thread = threading.local()
+
+
+def thread_local_session(pool_size: int = 10) -> requests.Session:
+    """This thread's session, created on first use."""
+    session = getattr(_per_thread, "session", None)
+    if session is None:
+        session = make_session(pool_size)
+        _per_thread.session = session
+    return session
