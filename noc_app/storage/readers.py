@@ -1,0 +1,96 @@
+"""Read the live topology and current statuses back out of the database.
+
+Desktops in shared mode and the ``status`` command have no topology file:
+the database is the source of truth, so they rebuild a ``Topology`` from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from noc_app.domain import Criticality, Status, worst
+from noc_app.storage import models as db
+from noc_app.topology.model import ComponentSpec, CustomerSpec, MaintenanceSpec, Topology, Usage
+
+
+def read_topology(session: Session, source: str = "database") -> Topology:
+    """Live (non-retired) components with their dependencies, customers with their map rows.
+
+    Checks are not rebuilt (desktops never poll in shared mode); maintenance
+    windows and tier weights are.
+    """
+    components = session.scalars(
+        select(db.Component).where(db.Component.retired_at.is_(None)).order_by(db.Component.id)
+    ).all()
+    live = {c.id for c in components}
+    depends: dict[str, list[str]] = defaultdict(list)
+    for edge in session.scalars(select(db.ComponentDependency).order_by(
+            db.ComponentDependency.component_id, db.ComponentDependency.depends_on_id)):
+        if edge.component_id in live and edge.depends_on_id in live:
+            depends[edge.component_id].append(edge.depends_on_id)
+    uses: dict[str, list[Usage]] = defaultdict(list)
+    for row in session.scalars(select(db.CustomerComponent).order_by(
+            db.CustomerComponent.customer_id, db.CustomerComponent.component_id)):
+        if row.component_id in live:
+            uses[row.customer_id].append(Usage(row.component_id, Criticality(row.criticality)))
+    customers = session.scalars(
+        select(db.Customer).where(db.Customer.retired_at.is_(None)).order_by(db.Customer.id)
+    ).all()
+    windows = session.scalars(select(db.MaintenanceWindow)).all()
+    window_components: dict[str, list[str]] = defaultdict(list)
+    for link in session.scalars(select(db.MaintenanceComponent)):
+        window_components[link.window_id].append(link.component_id)
+    return Topology(
+        source=source,
+        tier_weights={t.name: t.weight for t in session.scalars(select(db.Tier))},
+        components=tuple(
+            ComponentSpec(id=c.id, name=c.name, group=c.group_name, team=c.team_id, kind=c.kind,
+                          criticality=Criticality(c.criticality), description=c.description,
+                          depends_on=tuple(depends[c.id]))
+            for c in components
+        ),
+        customers=tuple(
+            CustomerSpec(id=c.id, name=c.name, tier=c.tier, timezone=c.timezone,
+                         business_hours=(c.business_start, c.business_end),
+                         business_days=tuple(int(d) for d in c.business_days.split(",") if d),
+                         account_manager=c.account_manager, partner=c.partner, email=c.email,
+                         uses=tuple(uses[c.id]))
+            for c in customers
+        ),
+        maintenance=tuple(
+            MaintenanceSpec(w.id, tuple(sorted(window_components[w.id])), w.starts_at, w.ends_at, w.reason)
+            for w in windows
+        ),
+    )
+
+
+def component_statuses(session: Session, now: dt.datetime | None = None) -> dict[str, Status]:
+    """Each live component's own status: the worst confirmed state of its live checks.
+
+    A component inside a maintenance window shows MAINTENANCE. Components
+    without checks are left out (the status engine derives them).
+    """
+    now = now or dt.datetime.now(dt.timezone.utc)
+    rows = session.execute(
+        select(db.Check.component_id, db.CheckState.status)
+        .join(db.CheckState, db.CheckState.check_key == db.Check.key)
+        .join(db.Component, db.Component.id == db.Check.component_id)
+        .where(db.Check.retired_at.is_(None), db.Component.retired_at.is_(None))
+    ).all()
+    by_component: dict[str, list[Status]] = defaultdict(list)
+    for component_id, status in rows:
+        by_component[component_id].append(Status(status))
+    statuses = {cid: worst(values) for cid, values in by_component.items()}
+    in_window = session.scalars(
+        select(db.MaintenanceComponent.component_id)
+        .join(db.MaintenanceWindow, db.MaintenanceWindow.id == db.MaintenanceComponent.window_id)
+        .where(db.MaintenanceWindow.starts_at <= now, db.MaintenanceWindow.ends_at > now)
+    ).all()
+    for component_id in in_window:
+        if component_id in statuses:
+            statuses[component_id] = Status.MAINTENANCE
+    return statuses
