@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.storage import migrate
@@ -58,9 +59,22 @@ def open_workspace(config: str | Path | Topology, db_url: str | None = None) -> 
     try:
         prepare_database(engine)
         sessions = session_factory(engine)
-        with transaction(sessions) as session:
-            report = sync_topology(session, topology)
+        report = _sync_with_retry(sessions, topology)
     except BaseException:
         engine.dispose()
         raise
     return Workspace(topology, engine, sessions, url, report)
+
+
+def _sync_with_retry(sessions: sessionmaker[Session], topology: Topology) -> SyncReport:
+    # Two pollers started together on an empty database both insert the same
+    # rows; the loser's transaction fails on a key and simply tries again,
+    # then finds everything in place.
+    for attempt in range(3):
+        try:
+            with transaction(sessions) as session:
+                return sync_topology(session, topology)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")

@@ -18,15 +18,20 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--once", action="store_true", help="run every check once and exit")
     parser.add_argument("--json", action="store_true", help="one JSON object per check result")
     parser.add_argument("--workers", type=int, default=16, help="concurrent checks (default 16)")
+    parser.add_argument("--lease", type=float, default=15.0, metavar="SECONDS",
+                        help="check lease length; a dead poller's checks move after this (default 15)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from noc_app.polling.leases import LeaseManager
     from noc_app.polling.service import PollingService, poll_once
     from noc_app.workspace import open_workspace
 
     if args.workers < 1:
         raise CliError("error: --workers must be at least 1", EXIT_USAGE)
+    if args.lease < 1:
+        raise CliError("error: --lease must be at least 1 second", EXIT_USAGE)
     workspace = open_workspace(args.config, args.db)
     try:
         if args.once:
@@ -39,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
         service = PollingService(
             workspace, workers=args.workers,
             on_error=lambda message: print(f"warning: {message}", file=sys.stderr, flush=True),
+            leases=LeaseManager(workspace.sessions, lease_s=args.lease),
         )
         service.listeners.append(lambda result, outcome: _print_result(result, args.json, outcome))
         service.start()

@@ -77,6 +77,7 @@ class Scheduler:
         self._seq = 0
         self._latest: dict[str, int] = {}  # key -> seq of its only valid heap entry
         self._in_flight: set[str] = set()
+        self._active: set[str] = set(self._checks)  # shared mode: the checks this poller leases
         self._cond = threading.Condition()
         self._stopping = False
         self._thread: threading.Thread | None = None
@@ -87,11 +88,13 @@ class Scheduler:
     def machines(self) -> dict[str, CheckStateMachine]:
         return self._machines
 
-    def start(self) -> Scheduler:
+    def start(self, active: set[str] | None = None) -> Scheduler:
         now = self._clock()
         with self._cond:
-            for spec in self._checks.values():
-                self._push(now + self._rng.uniform(0, min(spec.interval_s, 2.0)), spec.key)
+            if active is not None:
+                self._active = set(active) & set(self._checks)
+            for key in self._active:
+                self._push(now + self._jitter(key), key)
         self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="check")
         self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
         self._thread.start()
@@ -107,6 +110,34 @@ class Scheduler:
             # Running checks finish within their own timeouts; don't wait for them
             # unless asked (the GUI must close promptly).
             self._pool.shutdown(wait=wait, cancel_futures=True)
+
+    def set_active(self, keys: set[str], seeds: dict | None = None) -> None:
+        """Poll exactly ``keys`` from now on (lease changes in shared mode).
+
+        Newly added checks continue from ``seeds`` (key -> object with
+        ``status`` and ``since``), the state another poller confirmed.
+        """
+        seeds = seeds or {}
+        now = self._clock()
+        with self._cond:
+            keys = set(keys) & set(self._checks)
+            for key in keys - self._active:
+                spec = self._checks[key]
+                machine = CheckStateMachine(spec.key, spec.component_id, spec.retries)
+                if key in seeds:
+                    machine.seed(seeds[key].status, seeds[key].since)
+                self._machines[key] = machine
+                self._push(now + self._jitter(key), key)
+            self._active = keys
+            self._cond.notify()
+
+    @property
+    def active(self) -> set[str]:
+        with self._cond:
+            return set(self._active)
+
+    def _jitter(self, key: str) -> float:
+        return self._rng.uniform(0, min(self._checks[key].interval_s, 2.0))
 
     def run_now(self, key: str) -> None:
         """Move a check to the front of the queue (operator pressed "check now")."""
@@ -132,7 +163,7 @@ class Scheduler:
                     self._cond.wait(timeout=due - now)
                     continue
                 heapq.heappop(self._heap)
-                if self._latest.get(key) != seq or key in self._in_flight:
+                if self._latest.get(key) != seq or key in self._in_flight or key not in self._active:
                     continue  # its completion schedules the next run
                 self._in_flight.add(key)
                 self._pool.submit(self._execute, key, due)
@@ -158,6 +189,6 @@ class Scheduler:
                     next_due = finished
             with self._cond:
                 self._in_flight.discard(key)
-                if not self._stopping:
+                if not self._stopping and key in self._active:
                     self._push(next_due, key)
                     self._cond.notify()

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+import threading
 from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from noc_app.checks import run_check
 from noc_app.checks.result import CheckResult
 from noc_app.checks.session import thread_local_session
+from noc_app.polling.leases import LeaseManager
 from noc_app.polling.recorder import ResultRecorder, write_batch
 from noc_app.polling.scheduler import Scheduler
 from noc_app.polling.state import CheckStateMachine, Outcome
@@ -37,13 +41,21 @@ def maintenance_lookup(topology: Topology) -> Callable[[CheckSpec], bool]:
 
 
 class PollingService:
-    """Scheduler + recorder for a workspace; ``listeners`` see every result."""
+    """Scheduler + recorder for a workspace; ``listeners`` see every result.
+
+    With ``leases`` (the headless poller), this process polls only the checks
+    it holds a lease on, so several pollers can share one database.
+    """
 
     def __init__(self, workspace: Workspace, workers: int = 16, recheck_s: float = 2.0,
-                 on_error: Callable[[str], None] | None = None):
+                 on_error: Callable[[str], None] | None = None, leases: LeaseManager | None = None):
         self.workspace = workspace
+        self.leases = leases
+        self._on_error = on_error or (lambda message: None)
+        self._stop = threading.Event()
+        self._lease_thread: threading.Thread | None = None
         self.listeners: list[Listener] = []
-        self.recorder = ResultRecorder(workspace.sessions, on_error=on_error)
+        self.recorder = ResultRecorder(workspace.sessions, on_error=self._on_error)
         self.scheduler = Scheduler(
             workspace.topology.checks,
             run_check=lambda spec: run_check(spec, thread_local_session(workers)),
@@ -60,12 +72,38 @@ class PollingService:
 
     def start(self) -> PollingService:
         self.recorder.start()
-        self.scheduler.start()
+        if self.leases is None:
+            self.scheduler.start()
+            return self
+        held, seeds = self.leases.refresh()
+        self.scheduler.start(active=set())
+        self.scheduler.set_active(held, seeds)
+        self._lease_thread = threading.Thread(target=self._renew_leases, name="leases", daemon=True)
+        self._lease_thread.start()
         return self
 
+    def _renew_leases(self) -> None:
+        period = self.leases.lease_s / 3
+        while not self._stop.wait(period):
+            try:
+                held, seeds = self.leases.refresh()
+            except SQLAlchemyError as exc:
+                # Keep polling what we hold; if the outage outlasts the lease,
+                # another poller takes over and we drop the rows next round.
+                self._on_error(f"lease renewal failed: {type(exc).__name__}")
+                continue
+            self.scheduler.set_active(held, seeds)
+
     def stop(self) -> None:
+        self._stop.set()
         self.scheduler.stop(wait=False)
         self.recorder.stop()
+        if self._lease_thread is not None:
+            self._lease_thread.join(timeout=5)
+            try:
+                self.leases.release_all()
+            except SQLAlchemyError:
+                pass  # the leases simply expire
 
 
 def poll_once(workspace: Workspace, workers: int = 16) -> list[CheckResult]:

@@ -73,6 +73,12 @@ class CheckStateMachine:
         self._flap_low = flap_low
         self._flap_high = flap_high
 
+    def seed(self, status: Status, since: dt.datetime | None) -> None:
+        """Continue from a confirmed state another poller recorded (lease takeover)."""
+        self.status = status
+        self.since = since
+        self._fresh = status in (Status.UNKNOWN, Status.MAINTENANCE)
+
     def feed(self, result: CheckResult, in_maintenance: bool = False) -> Outcome:
         self.consecutive_failures = self.consecutive_failures + 1 if result.status.is_failing else 0
         self._history.append(status_class(result.status))

@@ -5,7 +5,9 @@ from noc_app.storage.models.incidents import (
     EscalationPage, FollowUpAction, Incident, IncidentComponent, IncidentCustomer,
     IncidentParticipant, NotificationSent, TimelineEvent,
 )
-from noc_app.storage.models.monitoring import CheckRollup, CheckSample, CheckState, StateTransition
+from noc_app.storage.models.monitoring import (
+    CheckRollup, CheckSample, CheckState, Poller, StateTransition,
+)
 from noc_app.storage.models.operations import (
     ChangeComponent, ChangeRecord, KbArticle, KbArticleComponent, MaintenanceComponent,
     MaintenanceWindow, StatusPageEntry,
@@ -25,5 +27,6 @@ __all__ = [
     "FollowUpAction", "Incident", "IncidentComponent", "IncidentCustomer",
     "IncidentParticipant", "KbArticle", "KbArticleComponent", "MaintenanceComponent",
     "MaintenanceWindow", "MessageTemplate", "NotificationList", "NotificationSent", "Person",
+    "Poller",
     "StateTransition", "StatusPageEntry", "Team", "Tier", "TimelineEvent",
 ]

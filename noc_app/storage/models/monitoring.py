@@ -88,3 +88,19 @@ class StateTransition(Base):
     reason: Mapped[str | None] = mapped_column(String(500))
     flapping: Mapped[bool] = mapped_column(default=False)
     detail: Mapped[dict[str, Any] | None]
+
+
+class Poller(Base):
+    """A running headless poller: its heartbeat tells the others it is alive.
+
+    Pollers share the checks fairly among the live ones; a newcomer with no
+    leases yet is still counted, so the others release its share.
+    """
+
+    __tablename__ = "pollers"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)  # host:pid:random
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int]
+    started_at: Mapped[dt.datetime]
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(index=True)

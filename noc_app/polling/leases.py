@@ -1,0 +1,136 @@
+"""Share the checks of one database among several pollers, with row leases.
+
+Every poller heartbeats into ``pollers`` and, every ``lease_s / 3``:
+1. renews the leases it holds (``lease_owner = me``);
+2. releases what it holds beyond its fair share (live pollers / checks), so
+   a newcomer gets work;
+3. claims unowned or expired rows up to its fair share. On PostgreSQL the
+   candidates are picked with ``FOR UPDATE SKIP LOCKED`` so two pollers never
+   wait on or double-claim the same rows; the claiming UPDATE re-checks the
+   condition, which keeps SQLite (one writer at a time) correct too.
+
+A poller killed with SIGKILL stops renewing; its rows are claimable once
+``lease_until`` passes. The new owner seeds its state machine from the
+stored confirmed state, so the takeover records no duplicate transition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from noc_app.domain import Status
+from noc_app.storage import models as db
+
+
+@dataclass(frozen=True)
+class SeedState:
+    """The confirmed state a new owner continues from."""
+
+    status: Status
+    since: dt.datetime | None
+
+
+def new_poller_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class LeaseManager:
+    def __init__(self, factory: sessionmaker[Session], owner: str | None = None, lease_s: float = 15.0):
+        self.factory = factory
+        self.owner = owner or new_poller_id()
+        self.lease_s = lease_s
+        self.held: set[str] = set()
+        self._started_at = dt.datetime.now(dt.timezone.utc)
+
+    def refresh(self, now: dt.datetime | None = None) -> tuple[set[str], dict[str, SeedState]]:
+        """One round; returns (keys held now, seed states of the keys newly claimed)."""
+        now = now or dt.datetime.now(dt.timezone.utc)
+        until = now + dt.timedelta(seconds=self.lease_s)
+        alive_after = now - dt.timedelta(seconds=self.lease_s)
+        with self.factory() as session, session.begin():
+            self._heartbeat(session, now)
+            live_pollers = session.scalar(
+                select(func.count()).select_from(db.Poller).where(db.Poller.heartbeat_at > alive_after)
+            ) or 1
+            live_checks = select(db.Check.key).where(db.Check.retired_at.is_(None))
+            total = session.scalar(select(func.count()).select_from(live_checks.subquery())) or 0
+            fair = math.ceil(total / live_pollers) if total else 0
+
+            session.execute(
+                update(db.CheckState)
+                .where(db.CheckState.lease_owner == self.owner)
+                .values(lease_until=until)
+            )
+            held = set(session.scalars(
+                select(db.CheckState.check_key).where(
+                    db.CheckState.lease_owner == self.owner,
+                    db.CheckState.check_key.in_(live_checks),
+                )
+            ))
+            # Retired checks and the excess over the fair share go back to the pool.
+            excess = sorted(held)[fair:] if len(held) > fair else []
+            session.execute(
+                update(db.CheckState)
+                .where(db.CheckState.lease_owner == self.owner,
+                       or_(db.CheckState.check_key.in_(excess),
+                           db.CheckState.check_key.not_in(live_checks)))
+                .values(lease_owner=None, lease_until=None)
+            )
+            held -= set(excess)
+
+            seeds: dict[str, SeedState] = {}
+            wanted = fair - len(held)
+            if wanted > 0:
+                claimable = and_(
+                    db.CheckState.check_key.in_(live_checks),
+                    or_(db.CheckState.lease_owner.is_(None), db.CheckState.lease_until < now),
+                )
+                candidates = list(session.scalars(
+                    select(db.CheckState.check_key).where(claimable)
+                    .order_by(db.CheckState.check_key).limit(wanted)
+                    .with_for_update(skip_locked=True)
+                ))
+                if candidates:
+                    session.execute(
+                        update(db.CheckState)
+                        .where(db.CheckState.check_key.in_(candidates), claimable)
+                        .values(lease_owner=self.owner, lease_until=until)
+                    )
+                    for row in session.execute(
+                        select(db.CheckState.check_key, db.CheckState.status, db.CheckState.status_since)
+                        .where(db.CheckState.check_key.in_(candidates),
+                               db.CheckState.lease_owner == self.owner)
+                    ):
+                        seeds[row.check_key] = SeedState(Status(row.status), row.status_since)
+                        held.add(row.check_key)
+        self.held = held
+        return held, seeds
+
+    def release_all(self) -> None:
+        """On a clean shutdown: hand everything back at once and leave the pool."""
+        with self.factory() as session, session.begin():
+            session.execute(
+                update(db.CheckState).where(db.CheckState.lease_owner == self.owner)
+                .values(lease_owner=None, lease_until=None)
+            )
+            session.execute(delete(db.Poller).where(db.Poller.id == self.owner))
+        self.held = set()
+
+    def _heartbeat(self, session: Session, now: dt.datetime) -> None:
+        row = session.get(db.Poller, self.owner)
+        if row is None:
+            session.add(db.Poller(id=self.owner, host=socket.gethostname(), pid=os.getpid(),
+                                  started_at=self._started_at, heartbeat_at=now))
+        else:
+            row.heartbeat_at = now
+        # Forget pollers dead for long, so the table stays small.
+        session.execute(delete(db.Poller).where(
+            db.Poller.heartbeat_at < now - dt.timedelta(seconds=self.lease_s * 20)))
