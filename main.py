@@ -76,8 +76,9 @@ def _check_display() -> None:
 def _run_window(workspace, args) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from noc_app.live import StatusBoard
     from noc_app.polling.service import PollingService
-    from widgets.component_table import ComponentStatusModel
+    from widgets.board_store import BoardStore
     from widgets.live_feed import LiveFeed
     from widgets.screenshots import schedule_screenshots
     from widgets.status_window import StatusWindow
@@ -85,8 +86,10 @@ def _run_window(workspace, args) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Vigil NOC")
     feed = LiveFeed()
-    model = ComponentStatusModel(list(workspace.topology.components))
-    window = StatusWindow(model, feed, title=f"Vigil NOC — {workspace.topology.source}")
+    store = BoardStore(StatusBoard(workspace.topology))
+    feed.updated.connect(store.apply)
+    window = StatusWindow(store, title=f"Vigil NOC — {workspace.topology.source}")
+    feed.problem.connect(window.show_problem)
 
     service = PollingService(workspace, on_error=feed.problem.emit)
     machines = service.scheduler.machines
@@ -96,18 +99,16 @@ def _run_window(workspace, args) -> int:
         window.resize(1400, 900)
         window.show()
         if args.screenshot:
-            schedule_screenshots(app, {"status": window}, args.screenshot, ready=lambda: _all_reported(model, workspace))
+            schedule_screenshots(app, {"status": window}, args.screenshot, ready=lambda: _all_reported(store.board))
         return app.exec()
     finally:
         service.stop()
 
 
-def _all_reported(model, workspace) -> bool:
+def _all_reported(board) -> bool:
     from noc_app.domain import Status
 
-    return all(
-        model.status_of(c.id) not in (Status.UNKNOWN,) for c in workspace.topology.components if c.checks
-    )
+    return all(view.own_status != Status.UNKNOWN for view in board.components())
 
 
 if __name__ == "__main__":

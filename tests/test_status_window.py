@@ -1,4 +1,4 @@
-"""The plain status window: a correct Qt model, live updates, a loud stale-data indicator."""
+"""The plain status window: a correct Qt model, live updates with impact, a loud stale-data indicator."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import pytest
 
 from noc_app.checks.result import CheckResult
 from noc_app.domain import Status
+from noc_app.live import StatusBoard
 from noc_app.polling.state import CheckStateMachine
 from noc_app.topology import load_topology
-from widgets.component_table import NAME, STATUS, ComponentStatusModel
+from widgets.board_store import BoardStore
+from widgets.component_table import NAME, REASON, STATUS, ComponentStatusModel
 from widgets.live_feed import LiveFeed
 from widgets.status_window import STALE_AFTER_S, StatusWindow
 
@@ -20,58 +22,64 @@ UTC = dt.timezone.utc
 
 
 @pytest.fixture
-def topology():
-    return load_topology(SMALL)
+def store():
+    return BoardStore(StatusBoard(load_topology(SMALL)))
 
 
-def push(feed, machine, status, at=None, error=None):
-    result = CheckResult(machine.check_key, machine.component_id, status, 12.0, 200, error, {},
-                         at or dt.datetime.now(UTC))
-    feed.push(result, machine.feed(result), machine.since)
-
-
-def row_of(model, name):
-    return next(r for r in range(model.rowCount()) if model.index(r, NAME).data() == name)
-
-
-def test_model_passes_qt_model_tester(qtmodeltester, topology):
-    model = ComponentStatusModel(list(topology.components))
-    qtmodeltester.check(model)
-
-
-def test_rows_follow_check_updates(qtbot, topology):
-    model = ComponentStatusModel(list(topology.components))
-    feed = LiveFeed()
-    window = StatusWindow(model, feed)
+@pytest.fixture
+def window(qtbot, store):
+    window = StatusWindow(store)
     qtbot.addWidget(window)
-    db_machine = CheckStateMachine("db-main#0", "db-main", retries=0)
-    row = row_of(model, "Primary database")
-    assert "UNKNOWN" in model.index(row, STATUS).data()
-    with qtbot.waitSignal(feed.updated):
-        push(feed, db_machine, Status.OK)
-    assert model.index(row, STATUS).data() == "✔ OK"
-    with qtbot.waitSignal(feed.updated):
-        push(feed, db_machine, Status.DOWN, error="connection refused")
-    assert model.index(row, STATUS).data() == "✖ DOWN"
-    assert "connection refused" in model.index(row, 5).data()
-    assert "1 DOWN" in window.banner.text()
-    derived = row_of(model, "EU-West data centre")
-    assert "no checks" in model.index(derived, STATUS).data()
+    return window
 
 
-def test_data_age_goes_loud_when_updates_stop(qtbot, topology):
-    model = ComponentStatusModel(list(topology.components))
+def push(qtbot, store, key, status, at=None, error=None):
     feed = LiveFeed()
-    window = StatusWindow(model, feed)
-    qtbot.addWidget(window)
-    machine = CheckStateMachine("web#0", "web", retries=0)
+    feed.updated.connect(store.apply)
+    component = key.split("#")[0]
+    machine = CheckStateMachine(key, component, retries=0)
+    result = CheckResult(key, component, status, 12.0, 200, error, {}, at or dt.datetime.now(UTC))
+    with qtbot.waitSignal(feed.updated):
+        feed.push(result, machine.feed(result), machine.since)
+
+
+def cell(model, name, column):
+    row = next(r for r in range(model.rowCount()) if model.index(r, NAME).data() == name)
+    return model.index(row, column).data()
+
+
+def test_model_passes_qt_model_tester(qtmodeltester, store):
+    qtmodeltester.check(ComponentStatusModel(store))
+
+
+def test_rows_follow_updates_with_cause_and_symptoms(qtbot, store, window):
+    model = window.model
+    assert "UNKNOWN" in cell(model, "Primary database", STATUS)
+    for key in ("db-main#0", "api#0", "api#1", "web#0"):
+        push(qtbot, store, key, Status.OK)
+    assert cell(model, "Primary database", STATUS) == "✔ OK"
+    assert cell(model, "Web app", STATUS) == "✔ OK"
+
+    push(qtbot, store, "db-main#0", Status.DOWN, error="connection refused")
+    push(qtbot, store, "api#0", Status.DOWN, error="HTTP 503")
+    assert cell(model, "Primary database", STATUS) == "✖ DOWN"
+    assert cell(model, "Primary database", REASON).startswith("PROBABLE CAUSE")
+    assert "connection refused" in cell(model, "Primary database", REASON)
+    assert cell(model, "Public API", REASON).startswith("symptom")
+    assert cell(model, "Web app", STATUS) == "◆ IMPACTED"  # fine itself, its API is not
+    assert "2 DOWN" in window.banner.text() and "1 IMPACTED" in window.banner.text()
+
+    push(qtbot, store, "db-main#0", Status.OK)
+    push(qtbot, store, "api#0", Status.OK)
+    assert cell(model, "Web app", STATUS) == "✔ OK"  # recovery is always shown
+
+
+def test_data_age_goes_loud_when_updates_stop(qtbot, store, window):
     old = dt.datetime.now(UTC) - dt.timedelta(seconds=STALE_AFTER_S + 5)
-    with qtbot.waitSignal(feed.updated):
-        push(feed, machine, Status.OK, at=old)
+    push(qtbot, store, "web#0", Status.OK, at=old)
     window.tick()
     assert window.data_age.property("stale") is True
     assert window.data_age.text().startswith("NO DATA FOR")
-    with qtbot.waitSignal(feed.updated):
-        push(feed, machine, Status.OK)
+    push(qtbot, store, "web#0", Status.OK)
     window.tick()
     assert window.data_age.property("stale") is False

@@ -3,63 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from noc_app.domain import Status, worst
+from noc_app.domain import Status
 from noc_app.durations import format_duration
-from noc_app.topology.model import ComponentSpec
-from widgets.live_feed import CheckUpdate
+from noc_app.live import ComponentView
+from widgets.board_store import BoardStore
 from widgets.theme import look
 
-COLUMNS = ("Status", "Component", "Group", "Latency", "For", "Reason")
+COLUMNS = ("Status", "Component", "Group", "Latency", "For", "Why")
 STATUS, NAME, GROUP, LATENCY, SINCE, REASON = range(len(COLUMNS))
 
 
-@dataclass
-class _Row:
-    spec: ComponentSpec
-    checks: dict[str, CheckUpdate] = field(default_factory=dict)
-
-    @property
-    def status(self) -> Status | None:
-        if not self.spec.checks:
-            return None  # derived only: the status engine fills this in
-        if len(self.checks) < len(self.spec.checks):
-            return Status.UNKNOWN
-        return worst(u.status for u in self.checks.values())
-
-    def since(self) -> dt.datetime | None:
-        status = self.status
-        times = [u.since for u in self.checks.values() if u.status == status and u.since]
-        return min(times, default=None)
-
-    def latency_ms(self) -> float | None:
-        values = [u.latency_ms for u in self.checks.values() if u.latency_ms is not None]
-        return max(values, default=None)
-
-    def reason(self) -> str:
-        status = self.status
-        reasons = [f"{u.check_key}: {u.error}" for u in self.checks.values()
-                   if u.status == status and u.error and status != Status.OK]
-        flapping = any(u.flapping for u in self.checks.values())
-        text = "; ".join(reasons)
-        return f"FLAPPING {text}".strip() if flapping else text
-
-
 class ComponentStatusModel(QAbstractTableModel):
-    def __init__(self, components: list[ComponentSpec], parent=None):
+    def __init__(self, store: BoardStore, parent=None):
         super().__init__(parent)
-        ordered = sorted(components, key=lambda c: (c.group, c.name.lower()))
-        self._rows = [_Row(c) for c in ordered]
-        self._index = {row.spec.id: i for i, row in enumerate(self._rows)}
-        self.last_update_at: dt.datetime | None = None
+        self.store = store
+        board = store.board
+        self._ids = sorted(board.component_ids(),
+                           key=lambda cid: (board.component(cid).group, board.component(cid).name.lower()))
+        self._row = {cid: i for i, cid in enumerate(self._ids)}
+        self._views: dict[str, ComponentView] = {cid: board.component(cid) for cid in self._ids}
+        store.componentsChanged.connect(self._on_changed)
 
     # --- Qt model API -------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -72,66 +43,74 @@ class ComponentStatusModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        view = self._views[self._ids[index.row()]]
         column = index.column()
-        status = row.status
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column, status)
-        if role == Qt.ItemDataRole.BackgroundRole and column == STATUS and status is not None:
-            return QColor(look(status).colour)
-        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS and status is not None:
-            return QColor(look(status).text_colour)
+            return self._display(view, column)
+        if role == Qt.ItemDataRole.BackgroundRole and column == STATUS:
+            return QColor(look(view.status).colour)
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS:
+            return QColor(look(view.status).text_colour)
         if role == Qt.ItemDataRole.FontRole and column in (STATUS, NAME):
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.UserRole:
-            return status
+            return view
         if role == Qt.ItemDataRole.ToolTipRole and column == NAME:
-            return row.spec.description or row.spec.id
+            return f"{view.id} · {view.kind} · {view.criticality.value}"
         return None
 
-    def _display(self, row: _Row, column: int, status: Status | None):
+    @staticmethod
+    def _display(view: ComponentView, column: int):
         if column == STATUS:
-            return "— no checks" if status is None else f"{look(status).symbol} {look(status).word}"
+            return f"{look(view.status).symbol} {look(view.status).word}"
         if column == NAME:
-            return row.spec.name
+            return view.name
         if column == GROUP:
-            return row.spec.group
+            return view.group
         if column == LATENCY:
-            latency = row.latency_ms()
-            return "" if latency is None else f"{latency:.0f} ms"
+            return "" if view.latency_ms is None else f"{view.latency_ms:.0f} ms"
         if column == SINCE:
-            since = row.since()
-            if since is None or status in (None, Status.UNKNOWN):
+            if view.since is None or view.own_status == Status.UNKNOWN:
                 return ""
-            age = (dt.datetime.now(dt.timezone.utc) - since).total_seconds()
-            return format_duration(max(age, 0))
+            age = (dt.datetime.now(dt.timezone.utc) - view.since).total_seconds()
+            return format_duration(max(age, 1.0))
         if column == REASON:
-            return row.reason()
+            return _why(view)
         return None
 
     # --- updates --------------------------------------------------------
-    def apply(self, update: CheckUpdate) -> None:
-        i = self._index.get(update.component_id)
-        if i is None:
-            return
-        self._rows[i].checks[update.check_key] = update
-        self.last_update_at = update.at
-        self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+    def _on_changed(self, ids: set[str]) -> None:
+        for cid in ids:
+            row = self._row.get(cid)
+            if row is None:
+                continue
+            self._views[cid] = self.store.board.component(cid)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def refresh_ages(self) -> None:
         """Durations tick every second without any new data."""
-        if self._rows:
-            self.dataChanged.emit(self.index(0, SINCE), self.index(len(self._rows) - 1, SINCE),
+        if self._ids:
+            self.dataChanged.emit(self.index(0, SINCE), self.index(len(self._ids) - 1, SINCE),
                                   [Qt.ItemDataRole.DisplayRole])
 
-    def status_of(self, component_id: str) -> Status | None:
-        return self._rows[self._index[component_id]].status
+    def view_of(self, component_id: str) -> ComponentView:
+        return self._views[component_id]
 
-    def counts(self) -> dict[Status, int]:
-        totals: dict[Status, int] = {}
-        for row in self._rows:
-            if row.status is not None:
-                totals[row.status] = totals.get(row.status, 0) + 1
-        return totals
+
+def _why(view: ComponentView) -> str:
+    parts = []
+    if view.probable_cause:
+        parts.append("PROBABLE CAUSE")
+    elif view.is_symptom:
+        parts.append("symptom")
+    elif view.status == Status.IMPACTED:
+        parts.append("a dependency is failing")
+    if view.flapping:
+        parts.append("FLAPPING")
+    if view.reason:
+        parts.append(view.reason)
+    if not view.has_checks and view.status == Status.OK:
+        parts.append("no checks of its own (derived)")
+    return " · ".join(parts)

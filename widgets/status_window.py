@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHeaderView, QLabel, QMainWindow, QTableView, QVBoxLayout, QWidget
 
 from noc_app.domain import SEVERITY_ORDER
-from widgets.component_table import ComponentStatusModel, NAME, REASON
-from widgets.live_feed import CheckUpdate, LiveFeed
+from widgets.board_store import BoardStore
+from widgets.component_table import NAME, REASON, ComponentStatusModel
 from widgets.theme import DARK_STYLESHEET, look
 
 #: Data older than this makes the data-age indicator loud: a frozen screen must not look calm.
@@ -17,9 +17,10 @@ STALE_AFTER_S = 30.0
 
 
 class StatusWindow(QMainWindow):
-    def __init__(self, model: ComponentStatusModel, feed: LiveFeed, title: str = "Vigil NOC"):
+    def __init__(self, store: BoardStore, title: str = "Vigil NOC"):
         super().__init__()
-        self.model = model
+        self.store = store
+        self.model = model = ComponentStatusModel(store, self)
         self.setWindowTitle(title)
         self.setStyleSheet(DARK_STYLESHEET)
 
@@ -49,20 +50,18 @@ class StatusWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.data_age)
         self.statusBar().addPermanentWidget(self.clock)
 
-        feed.updated.connect(self.on_update)
-        feed.problem.connect(self.problem.setText)
+        store.componentsChanged.connect(self._refresh_banner)
         self._ticker = QTimer(self, interval=1000, timeout=self.tick)
         self._ticker.start()
         self.tick()
 
-    def on_update(self, update: CheckUpdate) -> None:
-        self.model.apply(update)
-        self._refresh_banner()
+    def show_problem(self, message: str) -> None:
+        self.problem.setText(message)
 
     def tick(self) -> None:
         now = dt.datetime.now(dt.timezone.utc)
         self.clock.setText(now.astimezone().strftime("%H:%M:%S"))
-        last = self.model.last_update_at
+        last = self.store.board.last_data_at
         if last is None:
             self.data_age.setText("waiting for data…")
             stale = False
@@ -77,7 +76,7 @@ class StatusWindow(QMainWindow):
         self.model.refresh_ages()
         self._refresh_banner()
 
-    def _refresh_banner(self) -> None:
-        counts = self.model.counts()
+    def _refresh_banner(self, _changed=None) -> None:
+        counts = self.store.board.counts()
         parts = [f"{look(s).symbol} {counts[s]} {look(s).word}" for s in SEVERITY_ORDER if counts.get(s)]
         self.banner.setText("     ".join(parts) or "waiting for the first check results…")
