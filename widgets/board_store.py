@@ -15,6 +15,7 @@ class BoardStore(QObject):
     """
 
     componentsChanged = Signal(object)  # set[str] of component ids to repaint
+    checkTransition = Signal(object)  # CheckView whose run confirmed a new state (alerts)
 
     def __init__(self, board: StatusBoard, parent: QObject | None = None):
         super().__init__(parent)
@@ -22,5 +23,17 @@ class BoardStore(QObject):
 
     def apply(self, view: CheckView) -> None:
         changed = self.board.apply_check(view)
+        if view.changed:
+            self.checkTransition.emit(view)
+        if changed:
+            self.componentsChanged.emit(changed)
+
+    def apply_many(self, views) -> None:
+        """A burst of outcomes (a resync, a fast poller): one repaint announcement."""
+        changed: set[str] = set()
+        for view in views:
+            changed |= self.board.apply_check(view)
+            if view.changed:
+                self.checkTransition.emit(view)
         if changed:
             self.componentsChanged.emit(changed)
