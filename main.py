@@ -80,15 +80,18 @@ def _run_window(workspace, args) -> int:
     from noc_app.polling.service import PollingService
     from widgets.board_store import BoardStore
     from widgets.live_feed import LiveFeed
+    from widgets.component_list import ComponentListView
+    from widgets.main_window import MainWindow
     from widgets.screenshots import schedule_screenshots
-    from widgets.status_window import StatusWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Vigil NOC")
     feed = LiveFeed()
     store = BoardStore(StatusBoard(workspace.topology))
     feed.updated.connect(store.apply)
-    window = StatusWindow(store, title=f"Vigil NOC — {workspace.topology.source}")
+    window = MainWindow(store, title=f"Vigil NOC — {workspace.topology.source}")
+    window.add_view("components", "Components", ComponentListView(store))
+    window.restore_layout()
     feed.problem.connect(window.show_problem)
 
     service = PollingService(workspace, on_error=feed.problem.emit)
@@ -99,7 +102,7 @@ def _run_window(workspace, args) -> int:
         window.resize(1400, 900)
         window.show()
         if args.screenshot:
-            schedule_screenshots(app, {"status": window}, args.screenshot, ready=lambda: _all_reported(store.board))
+            schedule_screenshots(app, window, args.screenshot, ready=lambda: _all_reported(store.board))
         return app.exec()
     finally:
         service.stop()

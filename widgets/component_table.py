@@ -18,6 +18,8 @@ STATUS, NAME, GROUP, LATENCY, SINCE, REASON = range(len(COLUMNS))
 
 
 class ComponentStatusModel(QAbstractTableModel):
+    VIEW_ROLE = Qt.ItemDataRole.UserRole  # the row's ComponentView
+
     def __init__(self, store: BoardStore, parent=None):
         super().__init__(parent)
         self.store = store

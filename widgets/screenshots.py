@@ -7,11 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+
+from widgets.main_window import MainWindow
 
 
-def schedule_screenshots(app: QApplication, views: dict[str, QWidget], directory: str,
+def schedule_screenshots(app: QApplication, window: MainWindow, directory: str,
                          ready: Callable[[], bool], max_wait_s: float = 30.0) -> None:
+    """Every tab shown in turn and grabbed as the whole window (what a person sees)."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + max_wait_s
@@ -20,9 +23,15 @@ def schedule_screenshots(app: QApplication, views: dict[str, QWidget], directory
         if not ready() and time.monotonic() < deadline:
             return
         timer.stop()
-        for name, view in views.items():
-            view.grab().save(str(out / f"{name}.png"))
-        print(f"saved {len(views)} screenshot(s) to {out}")
+        saved = 0
+        for name, widget in window.views.items():
+            if window.tabs.indexOf(widget) < 0:
+                continue
+            window.tabs.setCurrentWidget(widget)
+            app.processEvents()
+            window.grab().save(str(out / f"{name}.png"))
+            saved += 1
+        print(f"saved {saved} screenshot(s) to {out}")
         app.quit()
 
     timer = QTimer(app, interval=250, timeout=attempt)

@@ -48,3 +48,13 @@ QStatusBar { background: #22262d; }
 QLabel#dataAge[stale="true"] { background: #D55E00; color: white; font-weight: bold; padding: 2px 8px; }
 QLabel#banner { background: #22262d; padding: 8px; font-size: 18pt; font-weight: bold; }
 """
+
+LIGHT_STYLESHEET = """
+QWidget { background: #f4f5f7; color: #15181d; font-size: 14pt; }
+QHeaderView::section { background: #dfe3e8; color: #15181d; padding: 6px; border: none;
+                       font-weight: bold; }
+QTableView { gridline-color: #c9ced6; selection-background-color: #b7d3f0; }
+QStatusBar { background: #dfe3e8; }
+QLabel#dataAge[stale="true"] { background: #D55E00; color: white; font-weight: bold; padding: 2px 8px; }
+QLabel#banner { background: #dfe3e8; padding: 8px; font-size: 18pt; font-weight: bold; }
+"""

@@ -1,4 +1,4 @@
-"""The plain status window: a correct Qt model, live updates with impact, a loud stale-data indicator."""
+"""The workstation window and its component list: a correct Qt model, live updates with impact, a loud stale-data indicator."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from noc_app.topology import load_topology
 from widgets.board_store import BoardStore
 from widgets.component_table import NAME, REASON, STATUS, ComponentStatusModel
 from widgets.live_feed import LiveFeed
-from widgets.status_window import STALE_AFTER_S, StatusWindow
+from widgets.component_list import ComponentListView
+from widgets.main_window import STALE_AFTER_S, MainWindow
 
 SMALL = Path(__file__).parent / "data" / "small_topology.toml"
 UTC = dt.timezone.utc
@@ -27,8 +28,13 @@ def store():
 
 
 @pytest.fixture
-def window(qtbot, store):
-    window = StatusWindow(store)
+def window(qtbot, store, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(store, settings=settings)
+    window.add_view("components", "Components", ComponentListView(store))
+    window.model = window.views["components"].model
     qtbot.addWidget(window)
     return window
 
@@ -83,3 +89,11 @@ def test_data_age_goes_loud_when_updates_stop(qtbot, store, window):
     push(qtbot, store, "web#0", Status.OK)
     window.tick()
     assert window.data_age.property("stale") is False
+
+
+def test_theme_and_tab_are_remembered(qtbot, store, window):
+    window.apply_theme("light")
+    window.close()
+    again = MainWindow(store, settings=window.settings)
+    qtbot.addWidget(again)
+    assert again.theme == "light"
