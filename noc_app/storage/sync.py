@@ -73,6 +73,13 @@ class _Upserter:
             self.report.updated[label] += 1
         return row
 
+    def retire_missing(self, existing: dict, wanted: set, now: dt.datetime, label: str) -> None:
+        """Rows no longer in the file get ``retired_at``; their history stays."""
+        for pk, row in existing.items():
+            if pk not in wanted and row.retired_at is None:
+                row.retired_at = now
+                self.report.retired[label] += 1
+
     def set_links(self, model: type[Base], owner_col: str, owner_id, other_col: str,
                   wanted: dict[Any, dict], label: str) -> None:
         """Make the link rows of one owner exactly ``wanted`` (other id -> extra values)."""
@@ -157,10 +164,7 @@ def _sync_components(up: _Upserter, topology: Topology, now: dt.datetime) -> Non
         up.put(components, db.Component, c.id, "components", id=c.id, name=c.name,
                group_name=c.group, team_id=c.team, kind=c.kind,
                criticality=c.criticality.value, description=c.description, retired_at=None)
-    for cid, row in components.items():
-        if cid not in wanted and row.retired_at is None:
-            row.retired_at = now
-            up.report.retired["components"] += 1
+    up.retire_missing(components, wanted, now, "components")
     up.session.flush()
 
     checks = up.rows(db.Check)
@@ -171,10 +175,7 @@ def _sync_components(up: _Upserter, topology: Topology, now: dt.datetime) -> Non
                kind=ch.kind.value, target=check_target(ch), interval_s=ch.interval_s,
                timeout_s=ch.timeout_s, retries=ch.retries, config=check_config(ch),
                retired_at=None)
-    for key, row in checks.items():
-        if key not in wanted_checks and row.retired_at is None:
-            row.retired_at = now
-            up.report.retired["checks"] += 1
+    up.retire_missing(checks, wanted_checks, now, "checks")
     up.session.flush()
     for key in wanted_checks - set(states):
         up.session.add(db.CheckState(check_key=key))
@@ -203,10 +204,7 @@ def _sync_customers(up: _Upserter, topology: Topology, now: dt.datetime) -> None
                business_days=",".join(str(d) for d in c.business_days),
                account_manager=c.account_manager, partner=c.partner, email=c.email,
                retired_at=None)
-    for cid, row in customers.items():
-        if cid not in wanted and row.retired_at is None:
-            row.retired_at = now
-            up.report.retired["customers"] += 1
+    up.retire_missing(customers, wanted, now, "customers")
     up.session.flush()
 
     current = {(r.customer_id, r.component_id): r for r in up.session.scalars(select(db.CustomerComponent))}
