@@ -1,0 +1,311 @@
+"""Dependency map: the component graph, failures reading upward from their cause.
+
+A QGraphicsScene laid out once (``graph_layout.layered_layout``); live updates
+only change node and edge items in place, so a state change costs a few
+item repaints, never a scene rebuild.  During an outage everything not on a
+failure path is dimmed, the probable causes get a thick outline and a CAUSE
+tag, symptoms a dashed outline and a "symptom" tag — shape and words, not
+colour alone.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView, QWidget
+
+from noc_app.domain import Status
+from noc_app.live import ComponentView
+from widgets.board_store import BoardStore
+from widgets.theme import look
+from widgets.views.graph_layout import layered_layout
+
+BACKGROUND = QColor("#15181d")
+NODE_FILL = QColor("#22262d")
+TEXT = QColor("#e8e8e8")
+EDGE = QColor("#8a93a0")
+DIMMED = 0.28  # opacity of parts untouched by the outage: visible, but out of the way
+#: Effective statuses that put a node on a failure path.
+AFFECTED = (Status.DOWN, Status.DEGRADED, Status.IMPACTED)
+
+
+class NodeSize:
+    """Node geometry in scene units, all from one font's metrics."""
+
+    def __init__(self, font: QFont):
+        fm = QFontMetricsF(font)
+        self.line = fm.height()
+        self.width = fm.averageCharWidth() * 22  # about 18 bold characters of name per line
+        self.pad = fm.height() * 0.3
+        self.height = 3 * self.line + 2 * self.pad  # two lines of name, one of status
+        self.gap_x = fm.height() * 0.6
+        self.gap_y = fm.height() * 2.6  # room for edges and the tag above a node
+        self.radius = fm.height() * 0.3
+
+
+class NodeItem(QGraphicsItem):
+    """One component: name, status word + symbol on a status-coloured band."""
+
+    def __init__(self, view: ComponentView, font: QFont, size: NodeSize):
+        super().__init__()
+        self.font = QFont(font)
+        self.bold = QFont(font)
+        self.bold.setBold(True)
+        self.tag_font = QFont(self.bold)
+        self.size = size
+        self.view = view
+        self.symptom_of: tuple[str, ...] = ()
+        self.setToolTip(view.id)
+
+    def set_view(self, view: ComponentView, symptom_of: tuple[str, ...] = ()) -> None:
+        self.view = view
+        self.symptom_of = symptom_of
+        self.setToolTip(f"{view.name} ({view.id})\n{look(view.status).word}"
+                        + (f"\n{view.reason}" if view.reason else ""))
+        self.update()
+
+    @property
+    def tag(self) -> str:
+        if self.view.probable_cause:
+            return "◎ PROBABLE CAUSE"
+        if self.view.is_symptom:
+            return "symptom"
+        return ""
+
+    def boundingRect(self) -> QRectF:
+        s = self.size
+        # The tag above the box and the thick cause outline are inside the bounds.
+        return QRectF(-s.pad, -s.line - s.pad, s.width + 2 * s.pad, s.height + s.line + 2 * s.pad)
+
+    def box(self) -> QRectF:
+        return QRectF(0, 0, self.size.width, self.size.height)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        s, v = self.size, self.view
+        looks = look(v.status)
+        box = self.box()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(NODE_FILL)
+        painter.drawRoundedRect(box, s.radius, s.radius)
+        band = QRectF(0, box.height() - s.line - s.pad, box.width(), s.line + s.pad)
+        path = QPainterPath()
+        path.addRoundedRect(box, s.radius, s.radius)
+        painter.save()
+        painter.setClipPath(path)
+        painter.fillRect(band, QColor(looks.colour))
+        painter.restore()
+
+        painter.setFont(self.bold)
+        painter.setPen(TEXT)
+        name_rect = QRectF(s.pad, s.pad * 0.5, box.width() - 2 * s.pad, 2 * s.line + s.pad)
+        painter.drawText(name_rect, Qt.AlignmentFlag.AlignCenter,
+                         _fit_two_lines(v.name, self.bold, name_rect.width()))
+        painter.setPen(QColor(looks.text_colour))
+        status_text = f"{looks.symbol} {looks.word}" + ("  ⇄" if v.flapping else "")
+        painter.drawText(band, Qt.AlignmentFlag.AlignCenter, status_text)
+
+        if v.probable_cause:
+            pen = QPen(QColor("#ffffff"), s.line * 0.22)
+        elif v.is_symptom:
+            pen = QPen(QColor(looks.colour), s.line * 0.1, Qt.PenStyle.DashLine)
+        else:
+            pen = QPen(QColor("#3a404a"), 1)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(box, s.radius, s.radius)
+
+        tag = self.tag
+        if tag:
+            painter.setFont(self.tag_font)
+            fm = QFontMetricsF(self.tag_font)
+            width = fm.horizontalAdvance(tag) + 2 * s.pad
+            rect = QRectF((box.width() - width) / 2, -s.line - s.pad * 0.6, width, s.line)
+            cause = v.probable_cause
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#ffffff") if cause else QColor("#3a404a"))
+            painter.drawRoundedRect(rect, s.radius, s.radius)
+            painter.setPen(QColor("#000000") if cause else TEXT)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, tag)
+
+
+class EdgeItem(QGraphicsPathItem):
+    """user -> dependency, arrowhead at the dependency; bold when both ends fail."""
+
+    def __init__(self, user: NodeItem, dependency: NodeItem, size: NodeSize):
+        super().__init__()
+        self.user, self.dependency, self.size = user, dependency, size
+        # Where along the bottom / top edge the line attaches (0..1): spread
+        # out so arrows into a busy dependency do not pile onto one point.
+        self.start_frac = self.end_frac = 0.5
+        self.setZValue(-1)  # under the nodes: a long edge never hides a name
+        self.reroute()
+        self.set_hot(False)
+
+    def reroute(self) -> None:
+        w = self.size.width
+        a = self.user.pos() + QPointF(w * (0.15 + 0.7 * self.start_frac), self.size.height)
+        b = self.dependency.pos() + QPointF(w * (0.15 + 0.7 * self.end_frac), -self.size.line * 0.1)
+        path = QPainterPath(a)
+        path.lineTo(b)
+        # Arrowhead at the dependency end: "depends on" reads along the arrow.
+        angle = math.atan2(b.y() - a.y(), b.x() - a.x())
+        head = self.size.line * 0.45
+        left = b - QPointF(math.cos(angle - 0.4) * head, math.sin(angle - 0.4) * head)
+        right = b - QPointF(math.cos(angle + 0.4) * head, math.sin(angle + 0.4) * head)
+        path.addPolygon(QPolygonF([b, left, right, b]))
+        self.setPath(path)
+
+    def set_hot(self, hot: bool) -> None:
+        colour = QColor(look(self.dependency.view.status).colour) if hot else EDGE
+        self.setPen(QPen(colour, self.size.line * (0.14 if hot else 0.06)))
+        self.setBrush(QBrush(colour))
+        self.setZValue(-0.5 if hot else -1)
+
+
+class DependencyMapView(QWidget):
+    """The component graph of ``store.board``, kept live and fitted to the widget."""
+
+    def __init__(self, store: BoardStore, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.scene = QGraphicsScene(self)
+        self.scene.setBackgroundBrush(BACKGROUND)
+        self.graphics = QGraphicsView(self.scene, self)
+        self.graphics.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.graphics.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.graphics.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.graphics.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.graphics.setBackgroundBrush(BACKGROUND)
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: list[EdgeItem] = []
+        self._deps = {c.id: tuple(c.depends_on) for c in store.board.topology.components}
+        self._build()
+        store.componentsChanged.connect(self.refresh)
+
+    # --- building (once, and again only when the font changes) -------------
+    def _build(self) -> None:
+        self.scene.clear()
+        self.nodes.clear()
+        self.edges.clear()
+        board = self.store.board
+        font = self.font()
+        self.size = size = NodeSize(font)
+        self.layout = layered_layout(board.component_ids(), self._deps)
+        for cid in board.component_ids():
+            node = NodeItem(board.component(cid), font, size)
+            self.scene.addItem(node)
+            self.nodes[cid] = node
+        for user, deps in self._deps.items():
+            for dep in deps:
+                if user in self.nodes and dep in self.nodes:
+                    edge = EdgeItem(self.nodes[user], self.nodes[dep], size)
+                    self.scene.addItem(edge)
+                    self.edges.append(edge)
+        self._place()
+        self.refresh(set(self.nodes))
+
+    def _place(self) -> None:
+        """Position nodes, stretching the layer gap so the graph fills the widget's shape.
+
+        Only positions move (a resize costs a few dozen setPos calls); the
+        gap stays within bounds so edges keep room and layers stay together.
+        """
+        size, layout = self.size, self.layout
+        n_layers = len(layout.layers)
+        widest = max(len(layer) for layer in layout.layers)
+        scene_w = widest * (size.width + size.gap_x) - size.gap_x
+        gap_y = size.gap_y
+        if n_layers > 1 and self.width() > 0 and self.height() > 0:
+            wanted_h = scene_w * self.height() / self.width()
+            gap_y = (wanted_h - n_layers * size.height) / (n_layers - 1)
+            gap_y = min(max(gap_y, size.gap_y), size.line * 6)
+        for cid, node in self.nodes.items():
+            node.setPos(*layout.position(cid, size.width, size.height, size.gap_x, gap_y))
+        self._spread_ports()
+        margin = size.line
+        self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin))
+
+    def _spread_ports(self) -> None:
+        """Order each node's edges by the x of their other end, then space them out."""
+        outgoing: dict[str, list[EdgeItem]] = {}
+        incoming: dict[str, list[EdgeItem]] = {}
+        for edge in self.edges:
+            outgoing.setdefault(edge.user.view.id, []).append(edge)
+            incoming.setdefault(edge.dependency.view.id, []).append(edge)
+        for group, far, attr in ((outgoing, "dependency", "start_frac"), (incoming, "user", "end_frac")):
+            for edges in group.values():
+                edges.sort(key=lambda e: getattr(e, far).pos().x())
+                for i, edge in enumerate(edges):
+                    setattr(edge, attr, (i + 0.5) / len(edges))
+        for edge in self.edges:
+            edge.reroute()
+
+    # --- live updates -------------------------------------------------------
+    def refresh(self, changed=None) -> None:
+        """Repaint changed nodes; re-derive dimming and hot edges (cheap: one pass)."""
+        board = self.store.board
+        causes = set(board.result.probable_causes)
+        # Whether a node is a symptom, and of what, can change without its own
+        # status changing (its cause just failed), so all failing nodes recheck.
+        ids = set(changed or ()) | {cid for cid, n in self.nodes.items()
+                                    if n.view.own_status.is_failing or n.view.status in AFFECTED}
+        for cid in ids:
+            if cid in self.nodes:
+                view = board.component(cid)
+                self.nodes[cid].set_view(view, self.causes_behind(cid, causes) if view.is_symptom else ())
+        outage = any(n.view.status in AFFECTED for n in self.nodes.values())
+        for node in self.nodes.values():
+            node.setOpacity(1.0 if not outage or node.view.status in AFFECTED else DIMMED)
+        for edge in self.edges:
+            hot = edge.user.view.status in AFFECTED and edge.dependency.view.status in AFFECTED
+            edge.set_hot(hot)
+            edge.setOpacity(1.0 if hot or not outage else DIMMED)
+
+    def causes_behind(self, cid: str, causes: set[str]) -> tuple[str, ...]:
+        """Probable causes reachable down the dependency edges from ``cid``."""
+        seen, stack, found = set(), list(self._deps.get(cid, ())), []
+        while stack:
+            dep = stack.pop()
+            if dep in seen:
+                continue
+            seen.add(dep)
+            if dep in causes:
+                found.append(dep)
+            stack.extend(self._deps.get(dep, ()))
+        return tuple(sorted(found))
+
+    # --- fitting --------------------------------------------------------------
+    def resizeEvent(self, event) -> None:
+        self.graphics.setGeometry(self.rect())
+        self._place()
+        self.fit()
+        super().resizeEvent(event)
+
+    def showEvent(self, event) -> None:
+        self.fit()
+        super().showEvent(event)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._build()  # node geometry comes from the font: the wall scales through it
+            self.fit()
+        super().changeEvent(event)
+
+    def fit(self) -> None:
+        self.graphics.fitInView(self.scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+
+def _fit_two_lines(text: str, font: QFont, width: float) -> str:
+    """At most two lines, split where the longer line is shortest; elide what still spills."""
+    fm = QFontMetricsF(font)
+    if fm.horizontalAdvance(text) <= width:
+        return text
+    words = text.split()
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    if not splits:
+        return fm.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    first, second = min(splits, key=lambda pair: max(fm.horizontalAdvance(p) for p in pair))
+    return "\n".join(fm.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in (first, second))
