@@ -80,18 +80,15 @@ def _run_window(workspace, args) -> int:
     from noc_app.polling.service import PollingService
     from widgets.board_store import BoardStore
     from widgets.live_feed import LiveFeed
-    from widgets.component_list import ComponentListView
-    from widgets.main_window import MainWindow
     from widgets.screenshots import schedule_screenshots
+    from widgets.workstation import build_workstation
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Vigil NOC")
     feed = LiveFeed()
     store = BoardStore(StatusBoard(workspace.topology))
     feed.updated.connect(store.apply)
-    window = MainWindow(store, title=f"Vigil NOC — {workspace.topology.source}")
-    window.add_view("components", "Components", ComponentListView(store))
-    window.restore_layout()
+    window = build_workstation(store, title=f"Vigil NOC — {workspace.topology.source}")
     feed.problem.connect(window.show_problem)
 
     service = PollingService(workspace, on_error=feed.problem.emit)

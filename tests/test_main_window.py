@@ -97,3 +97,18 @@ def test_theme_and_tab_are_remembered(qtbot, store, window):
     again = MainWindow(store, settings=window.settings)
     qtbot.addWidget(again)
     assert again.theme == "light"
+
+
+def test_workstation_has_every_view_and_shortcuts(qtbot, store, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from widgets.workstation import build_workstation
+
+    settings = QSettings(str(tmp_path / "ws.ini"), QSettings.Format.IniFormat)
+    window = build_workstation(store, "test", settings=settings)
+    qtbot.addWidget(window)
+    assert list(window.views) == ["components", "impact", "map", "alerts"]
+    shortcuts = {a.shortcut().toString() for a in window.actions()}
+    assert {"Ctrl+1", "Ctrl+4", "F11", "Ctrl+Q", "Ctrl+Shift+T"} <= shortcuts
+    push(qtbot, store, "db-main#0", Status.DOWN, error="connection refused")
+    assert window.notifier is not None
