@@ -81,14 +81,13 @@ def _run_window(workspace, args) -> int:
     from widgets.board_store import BoardStore
     from widgets.live_feed import LiveFeed
     from widgets.screenshots import schedule_screenshots
-    from widgets.workstation import build_workstation
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Vigil NOC")
     feed = LiveFeed()
     store = BoardStore(StatusBoard(workspace.topology))
     feed.updated.connect(store.apply)
-    window = build_workstation(store, title=f"Vigil NOC — {workspace.topology.source}")
+    window, pages = (_build_wall if args.wall else _build_workstation)(store, workspace, args)
     feed.problem.connect(window.show_problem)
 
     service = PollingService(workspace, on_error=feed.problem.emit)
@@ -96,13 +95,42 @@ def _run_window(workspace, args) -> int:
     service.listeners.append(lambda r, o: feed.push(r, o, machines[r.check_key].since))
     service.start()
     try:
-        window.resize(1400, 900)
-        window.show()
         if args.screenshot:
-            schedule_screenshots(app, window, args.screenshot, ready=lambda: _all_reported(store.board))
+            schedule_screenshots(app, window, pages, args.screenshot, ready=lambda: _all_reported(store.board))
         return app.exec()
     finally:
         service.stop()
+
+
+def _build_workstation(store, workspace, args):
+    from widgets.workstation import build_workstation
+
+    window = build_workstation(store, title=f"Vigil NOC — {workspace.topology.source}")
+    window.resize(1400, 900)
+    window.show()
+    pages = [(name, lambda w=widget: window.tabs.setCurrentWidget(w))
+             for name, widget in window.views.items() if window.tabs.indexOf(widget) >= 0]
+    return window, pages
+
+
+def _build_wall(store, workspace, args):
+    from widgets.views import CustomerImpactView, DependencyMapView
+    from widgets.wall import ComponentWall, WallWindow
+
+    views = {"components": ComponentWall(store), "impact": CustomerImpactView(store),
+             "map": DependencyMapView(store)}
+    try:
+        window = WallWindow(store, views, screen_index=args.screen, view_name=args.view)
+    except ValueError as exc:
+        raise CliError(f"error: --view: {exc}", EXIT_USAGE) from None
+    window.show_wall()
+
+    def show(index: int) -> None:
+        window.stack.setCurrentIndex(index)
+        window.tick()
+
+    pages = [(f"wall-{name}", lambda i=i: show(i)) for i, name in enumerate(views)]
+    return window, pages
 
 
 def _all_reported(board) -> bool:

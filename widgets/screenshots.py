@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
-from widgets.main_window import MainWindow
+Page = tuple[str, Callable[[], None]]  # name, a function that brings that view to the front
 
 
-def schedule_screenshots(app: QApplication, window: MainWindow, directory: str,
+def schedule_screenshots(app: QApplication, window: QWidget, pages: Sequence[Page], directory: str,
                          ready: Callable[[], bool], max_wait_s: float = 30.0) -> None:
-    """Every tab shown in turn and grabbed as the whole window (what a person sees)."""
+    """Each page shown in turn and the whole window grabbed (what a person sees)."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + max_wait_s
@@ -23,16 +23,16 @@ def schedule_screenshots(app: QApplication, window: MainWindow, directory: str,
         if not ready() and time.monotonic() < deadline:
             return
         timer.stop()
-        saved = 0
-        for name, widget in window.views.items():
-            if window.tabs.indexOf(widget) < 0:
-                continue
-            window.tabs.setCurrentWidget(widget)
-            app.processEvents()
+        for name, bring_to_front in pages:
+            bring_to_front()
+            for _ in range(3):  # let coalesced repaints and layouts settle
+                app.processEvents()
+                time.sleep(0.05)
             window.grab().save(str(out / f"{name}.png"))
-            saved += 1
-        print(f"saved {saved} screenshot(s) to {out}")
+        print(f"saved {len(pages)} screenshot(s) to {out}")
         app.quit()
 
-    timer = QTimer(app, interval=250, timeout=attempt)
+    timer = QTimer(app)
+    timer.setInterval(250)
+    timer.timeout.connect(attempt)
     timer.start()

@@ -58,3 +58,15 @@ QStatusBar { background: #dfe3e8; }
 QLabel#dataAge[stale="true"] { background: #D55E00; color: white; font-weight: bold; padding: 2px 8px; }
 QLabel#banner { background: #dfe3e8; padding: 8px; font-size: 18pt; font-weight: bold; }
 """
+
+
+def scaled_font(font, factor: float):
+    """``font`` made ``factor`` times bigger, whether it is sized in pixels (the wall) or points."""
+    from PySide6.QtGui import QFont
+
+    bigger = QFont(font)
+    if font.pixelSize() > 0:
+        bigger.setPixelSize(max(1, round(font.pixelSize() * factor)))
+    else:
+        bigger.setPointSizeF(max(1.0, font.pointSizeF() * factor))
+    return bigger

@@ -21,6 +21,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="FILE", help="topology file (TOML)")
     parser.add_argument("--db", metavar="URL",
                         help="database URL (default: NOC_DB_URL or the per-user SQLite file)")
+    parser.add_argument("--wall", action="store_true",
+                        help="full-screen kiosk wall: no input needed, rotates its views")
+    parser.add_argument("--screen", type=int, metavar="N",
+                        help="with --wall: the screen to fill (0 = first; falls back to the primary)")
+    parser.add_argument("--view", metavar="NAME",
+                        help="with --wall: stay on one view (components, impact, map) instead of rotating")
     parser.add_argument("--screenshot", metavar="DIR",
                         help="save a PNG of each view once data has loaded, then exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

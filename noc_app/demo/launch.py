@@ -13,12 +13,13 @@ def start_or_reuse_fleet(port: int = DEMO_FLEET_PORT, speed: float = 1.0) -> Dem
     Raises OSError with a clear message when something else holds the port.
     """
     base_url = f"http://127.0.0.1:{port}"
-    if is_demo_fleet(base_url):
+    # A generous probe timeout: a busy machine must not make us mistake our own fleet for a stranger.
+    if is_demo_fleet(base_url, timeout=2.0):
         return None
     try:
         return DemoFleet(load_script(DEMO_SCRIPT_PATH), port=port, speed=speed).start()
-    except OSError as exc:
+    except OSError:
         raise OSError(
-            f"port {port} is taken by another program, so the demo fleet cannot start "
-            f"({exc.strerror or exc}); stop that program or run `python main.py demo-fleet --port N`"
+            f"port {port} on 127.0.0.1 is taken by another program, so the demo fleet cannot start; "
+            "stop that program and try again"
         ) from None

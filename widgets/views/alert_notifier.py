@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QSizePolicy, QSystemTrayIcon, QWidget
 
 from noc_app.domain import Status
-from widgets.theme import look
+from widgets.theme import look, scaled_font
 
 RECOVERY_SHOWN_MS = 15_000  # a recovery banner goes away by itself; problems stay until acknowledged
 
@@ -49,8 +49,7 @@ class AlertBanner(QWidget):
         self.update()
 
     def _banner_font(self) -> QFont:
-        font = QFont(self.font())
-        font.setPointSizeF(self.font().pointSizeF() * 1.3)
+        font = scaled_font(self.font(), 1.3)
         font.setBold(True)
         return font
 

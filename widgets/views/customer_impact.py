@@ -21,7 +21,7 @@ from noc_app.domain import Status
 from noc_app.impact.customers import CustomerImpact
 from noc_app.impact.priority import suggest_priority
 from widgets.board_store import BoardStore
-from widgets.theme import look
+from widgets.theme import look, scaled_font
 
 COLUMNS = ("Customer", "Tier", "Severity", "Hurt by", "Business hours now", "Partner", "Account manager")
 NAME, TIER, SEVERITY, COMPONENTS, IN_HOURS, PARTNER, MANAGER = range(len(COLUMNS))
@@ -142,8 +142,7 @@ class BigNumber(QWidget):
         self.update()
 
     def _fonts(self) -> tuple[QFont, QFont]:
-        big = QFont(self.font())
-        big.setPointSizeF(self.font().pointSizeF() * self.scale)
+        big = scaled_font(self.font(), self.scale)
         big.setBold(True)
         small = QFont(self.font())
         return big, small

@@ -1,0 +1,336 @@
+"""The component wall: one custom-painted widget, a tile per component, grouped.
+
+Speed comes from doing little per change: ``componentsChanged`` only marks
+ids dirty; a ~16 ms timer folds a burst into one frame, rebuilds those
+tiles' facts, paints just those tiles into a page canvas (a pixmap the size
+of the widget) and asks Qt to repaint their rectangles, which is a copy from
+the canvas. Work per frame has a time budget; what does not fit waits for
+the next frame. A new layout (re-sort, next page) is composed into a second
+canvas over several frames and swapped in when complete, so the screen never
+shows half a layout and no frame stalls. Re-sorting (failing first) is
+rate-limited: tiles that jump around many times a second cannot be read from
+5 m, and a moving tile means repainting every tile it passes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer
+from PySide6.QtGui import QFontInfo, QPainter, QPixmap, QRegion
+from PySide6.QtWidgets import QWidget
+
+from noc_app.domain import Status
+from widgets.board_store import BoardStore
+from widgets.wall import paint
+from widgets.wall.layout import Plan, TileFacts, ordered, plan, tile_facts
+
+FRAME_MS = 16  # one display frame: bursts of changes within it become one repaint
+#: Work per frame before the rest waits for the next one: a burst of 10,000
+#: changes (a resync) must not freeze the wall, it fills in over a few frames.
+FRAME_BUDGET_S = 0.006
+
+
+def timer(parent, ms: int, slot, single: bool = False) -> QTimer:
+    """A QTimer; never ``QTimer(singleShot=True)``: that keyword over-releases ``True``
+    in PySide6 6.12 and crashes the interpreter later (bool_dealloc)."""
+    t = QTimer(parent)
+    t.setInterval(ms)
+    t.setSingleShot(single)
+    t.timeout.connect(slot)
+    return t
+
+
+@dataclass(frozen=True)
+class PaintedTile:
+    """What the wall shows for one component (for tests and tooltips)."""
+
+    facts: TileFacts
+    rect: QRect | None  # None when it is on another page
+    page: int
+    font_px: int
+
+    @property
+    def status(self) -> Status:
+        return self.facts.status
+
+
+class _Canvas:
+    """One page painted into a pixmap, with where everything is on it."""
+
+    def __init__(self, widget: QWidget, boxes, margin: int, spare: QPixmap | None = None):
+        dpr = widget.devicePixelRatioF()
+        w, h = max(1, round(widget.width() * dpr)), max(1, round(widget.height() * dpr))
+        # Reuse the previous page's pixmap: a fresh 4K one costs ~40 ms of page faults on first fill.
+        fits = spare is not None and spare.width() == w and spare.height() == h
+        self.pixmap = spare if fits else QPixmap(w, h)
+        self.pixmap.setDevicePixelRatio(dpr)
+        self.pixmap.fill(paint.BACKGROUND)
+        self.rects = {b.key: QRect(b.x + margin, b.y + margin, b.w, b.h) for b in boxes if b.kind == "tile"}
+        self.headings = {b.key: (QRect(b.x + margin, b.y + margin, b.w, b.h), b.continued)
+                         for b in boxes if b.kind == "heading"}
+        # Still to paint: headings first (cheap, and they frame the page), then tiles.
+        self.todo: list[tuple[str, str]] = [("tile", k) for k in reversed(self.rects)]
+        self.todo += [("heading", k) for k in self.headings]  # popped from the end
+        self.done: set[tuple[str, str]] = set()
+
+
+class ComponentWall(QWidget):
+    def __init__(self, store: BoardStore, parent: QWidget | None = None, *, order: str = "severity",
+                 resort_s: float = 2.0, page_s: float = 10.0):
+        super().__init__(parent)
+        self.store = store
+        self.order = order
+        self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)
+        #: Called with (seconds spent folding changes, seconds painting) after each paint.
+        self.frame_listener: Callable[[float, float], None] | None = None
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # we paint every pixel
+        self.setMinimumSize(self.fontMetrics().height() * 8, self.fontMetrics().height() * 4)
+
+        now = self.clock()
+        board = store.board
+        self._facts: dict[str, TileFacts] = {cid: tile_facts(board.component(cid), now)
+                                             for cid in board.component_ids()}
+        self._groups: dict[str, list[str]] = {}
+        for cid, facts in self._facts.items():
+            self._groups.setdefault(facts.group, []).append(cid)
+        self._order_groups()
+        self._plan: Plan | None = None
+        self._page = 0
+        self._page_of: dict[str, int] = {}
+        self._shown: _Canvas | None = None  # on screen
+        self._next: _Canvas | None = None  # being composed
+        self._spare: QPixmap | None = None  # the last page's pixmap, recycled
+        self._dirty: dict[str, None] = {}  # insertion-ordered set: state changes first
+        self._tick_dirty: dict[str, None] = {}
+        self._needs_resort = False
+        self._flush_s = 0.0
+
+        # A frame clock that runs while there is work: a steady 60 Hz cadence under load, idle otherwise.
+        self._frame = timer(self, FRAME_MS, self.flush)
+        self._frame.setTimerType(Qt.TimerType.PreciseTimer)  # coarse timers drift to ~20 ms
+        self._resorter = timer(self, int(resort_s * 1000), self.resort, single=True)
+        self._ticker = timer(self, 1000, self.tick)
+        self._ticker.start()
+        self._pager = timer(self, int(page_s * 1000), self.next_page)
+        self._pager.start()
+        store.componentsChanged.connect(self._on_changed)
+
+    # --- public API ------------------------------------------------------
+    def tile_at(self, component_id: str) -> PaintedTile:
+        self._ensure_shown()
+        return PaintedTile(self._facts[component_id], self._shown.rects.get(component_id),
+                           self._page_of.get(component_id, 0), self._plan.font_px)
+
+    def group_names(self) -> list[str]:
+        return list(self._groups)
+
+    def group_order(self, group: str) -> list[str]:
+        return list(self._groups[group])
+
+    def page_count(self) -> int:
+        self._ensure_plan()
+        return len(self._plan.pages)
+
+    @property
+    def page(self) -> int:
+        return self._page
+
+    @property
+    def floor_px(self) -> int:
+        """Legibility floor: the widget font's pixel size (the wall window sets it from the screen)."""
+        return QFontInfo(self.font()).pixelSize()
+
+    def next_page(self) -> None:
+        if self._plan and len(self._plan.pages) > 1:
+            self._page = (self._page + 1) % len(self._plan.pages)
+            self._start_next()
+
+    def settle(self) -> None:
+        """Do all pending work now, whatever it costs (screenshots, tests)."""
+        self.flush(budget_s=None)
+
+    def flush(self, budget_s: float | None = FRAME_BUDGET_S) -> None:
+        """Fold pending changes into tiles, paint them into the canvas, repaint their rects."""
+        start = time.perf_counter()
+        self._ensure_shown()
+        deadline = float("inf") if budget_s is None else time.perf_counter() + budget_s
+        now = self.clock()
+        board = self.store.board
+        region = QRegion()
+        groups: set[str] = set()
+        with _CanvasPainter(self._shown) as shown, _CanvasPainter(self._next) as composing:
+            # Fold and paint one tile at a time, so the budget covers the painting too.
+            for queue in (self._dirty, self._tick_dirty):
+                while queue and time.perf_counter() < deadline:
+                    cid = next(iter(queue))
+                    del queue[cid]
+                    old = self._facts[cid]
+                    new = tile_facts(board.component(cid), now)
+                    if new == old:
+                        continue
+                    self._facts[cid] = new
+                    if new.failing_rank != old.failing_rank and self.order == "severity":
+                        self._needs_resort = True
+                    if new.status != old.status:
+                        groups.add(new.group)
+                    rect = self._shown.rects.get(cid)
+                    if rect is not None:
+                        paint.paint_tile(shown, rect, new, self._plan.font_px, self.font())
+                        region += rect
+                    if composing is not None and ("tile", cid) in self._next.done:
+                        paint.paint_tile(composing, self._next.rects[cid], new, self._plan.font_px, self.font())
+            for name in groups:  # the group headings' own totals
+                if name in self._shown.headings:
+                    region += self._paint_heading(shown, self._shown, name)
+                if composing is not None and ("heading", name) in self._next.done:
+                    self._paint_heading(composing, self._next, name)
+            if composing is not None:
+                self._compose(composing, self._next, deadline)
+        if self._next is not None and not self._next.todo:
+            self._spare = self._shown.pixmap if self._shown else None
+            self._shown, self._next = self._next, None  # the new layout is complete: show it whole
+            region = QRegion(self.rect())
+        if self._needs_resort and not self._resorter.isActive():
+            self._resorter.start()
+        if not (self._dirty or self._tick_dirty or self._next is not None):
+            self._frame.stop()  # idle until the next change; otherwise carry on next frame
+        self._flush_s += time.perf_counter() - start
+        if not region.isEmpty():
+            self.update(region)
+
+    def tick(self) -> None:
+        """Once a second: durations ("DOWN for 4m12s") move on."""
+        for cid, facts in self._facts.items():
+            if facts.duration is not None:
+                self._tick_dirty[cid] = None
+        if self._tick_dirty and not self._frame.isActive():
+            self._frame.start()
+
+    def resort(self) -> None:
+        self._needs_resort = False
+        before = {g: list(ids) for g, ids in self._groups.items()}
+        self._order_groups()
+        if before != self._groups:
+            self._replan()
+            self._start_next()
+
+    # --- internals -------------------------------------------------------
+    def _on_changed(self, ids) -> None:
+        for cid in ids:
+            if cid in self._facts:
+                self._dirty[cid] = None
+        if not self._frame.isActive():
+            self._frame.start()
+
+    def _order_groups(self) -> None:
+        for group, ids in self._groups.items():
+            ids[:] = [f.id for f in ordered([self._facts[c] for c in ids], self.order)]
+
+    def _margin(self) -> int:
+        return self.floor_px // 2  # no text glued to the screen's edge (bezels hide it)
+
+    def _ensure_plan(self) -> None:
+        if self._plan is None:
+            self._replan()
+
+    def _replan(self) -> None:
+        m = self._margin()
+        self._plan = plan(self.width() - 2 * m, self.height() - 2 * m, list(self._groups.items()), self.floor_px)
+        self._page_of = {b.key: i for i, page in enumerate(self._plan.pages) for b in page if b.kind == "tile"}
+        self._page = min(self._page, len(self._plan.pages) - 1)
+
+    def _new_canvas(self) -> _Canvas:
+        self._ensure_plan()
+        boxes = self._plan.pages[self._page] if self._plan.pages else ()
+        spare, self._spare = self._spare, None
+        return _Canvas(self, boxes, self._margin(), spare)
+
+    def _ensure_shown(self) -> None:
+        """The first layout (and one after a resize) is painted at once: there is nothing to show meanwhile."""
+        if self._shown is None:
+            canvas = self._new_canvas()
+            with _CanvasPainter(canvas) as p:
+                self._compose(p, canvas, None)
+            self._shown, self._next = canvas, None
+
+    def _start_next(self) -> None:
+        if self._next is not None:
+            self._spare = self._next.pixmap  # a newer layout supersedes the one being composed
+        self._next = self._new_canvas()
+        if not self._frame.isActive():
+            self._frame.start()
+
+    def _compose(self, p: QPainter, canvas: _Canvas, deadline: float | None) -> None:
+        while canvas.todo and (deadline is None or time.perf_counter() < deadline):
+            kind, key = canvas.todo.pop()
+            if kind == "heading":
+                self._paint_heading(p, canvas, key)
+            else:
+                paint.paint_tile(p, canvas.rects[key], self._facts[key], self._plan.font_px, self.font())
+            canvas.done.add((kind, key))
+
+    def _paint_heading(self, p: QPainter, canvas: _Canvas, name: str) -> QRect:
+        rect, continued = canvas.headings[name]
+        counts: dict[Status, int] = {}
+        for cid in self._groups[name]:
+            s = self._facts[cid].status
+            counts[s] = counts.get(s, 0) + 1
+        paint.paint_heading(p, rect, name, counts, len(self._groups[name]), self._plan.font_px,
+                            self.font(), continued)
+        if len(self._plan.pages) > 1 and rect.top() <= self._margin():
+            bold, _ = paint.fonts(self.font(), self._plan.font_px)
+            p.setFont(bold)
+            p.setPen(paint.HEADING_TEXT)
+            p.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       f"page {self._page + 1} of {len(self._plan.pages)}")
+        return rect
+
+    def resizeEvent(self, event) -> None:
+        self._plan = None
+        self._shown = self._next = self._spare = None
+        super().resizeEvent(event)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._plan = None
+            self._shown = self._next = None
+            self.update()
+        super().changeEvent(event)
+
+    def paintEvent(self, event) -> None:
+        start = time.perf_counter()
+        self._ensure_shown()
+        p = QPainter(self)
+        pixmap = self._shown.pixmap
+        dpr = pixmap.devicePixelRatio()
+        for rect in event.region():
+            source = QRect(round(rect.x() * dpr), round(rect.y() * dpr),
+                           round(rect.width() * dpr), round(rect.height() * dpr))
+            p.drawPixmap(rect, pixmap, source)
+        p.end()
+        if self.frame_listener is not None:
+            self.frame_listener(self._flush_s, time.perf_counter() - start)
+        self._flush_s = 0.0
+
+
+class _CanvasPainter:
+    """``with _CanvasPainter(canvas) as p``: a painter that is always ended (None for no canvas)."""
+
+    def __init__(self, canvas: _Canvas | None):
+        self.canvas = canvas
+        self.painter = None
+
+    def __enter__(self) -> QPainter | None:
+        if self.canvas is None:
+            return None
+        self.painter = QPainter(self.canvas.pixmap)
+        self.painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        return self.painter
+
+    def __exit__(self, *exc) -> None:
+        if self.painter is not None:
+            self.painter.end()
