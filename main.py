@@ -3,6 +3,13 @@
 Headless commands (poll, db, demo-fleet, ...) are dispatched to
 ``noc_app.cli``; the GUI is assembled here, the only place that joins the
 Qt layer (``widgets``) to the core (``noc_app``).
+
+Where the GUI's live data comes from:
+- embedded (``--demo``, or ``--config FILE`` on a SQLite database): the app
+  polls the endpoints itself, in worker threads;
+- shared (a PostgreSQL ``--db``/``NOC_DB_URL``, or no ``--config``): only
+  headless pollers poll; this desktop reads the database and wakes on its
+  change hints (LISTEN/NOTIFY, SQLite's data_version).
 """
 
 from __future__ import annotations
@@ -29,31 +36,30 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_gui(args) -> int:
     from noc_app.paths import data_dir
+    from noc_app.storage.db import resolve_db_url
     from noc_app.topology import load_topology
-    from noc_app.workspace import open_workspace
+    from noc_app.workspace import open_shared_workspace, open_workspace
 
+    config, db_url = args.config, args.db
     if args.demo:
         from noc_app.demo import DEMO_TOPOLOGY_PATH
 
-        config = args.config or DEMO_TOPOLOGY_PATH
+        config = config or DEMO_TOPOLOGY_PATH
         # The demo gets its own database so it never retires a real topology's components.
-        db_url = args.db or f"sqlite:///{data_dir() / 'demo.db'}"
-    elif args.config:
-        config, db_url = args.config, args.db
-    else:
-        raise CliError("error: give --config FILE (a topology) or --demo; see --help", EXIT_USAGE)
-    topology = load_topology(config)  # a bad file is refused before anything starts
+        db_url = db_url or f"sqlite:///{data_dir() / 'demo.db'}"
+    topology = load_topology(config) if config else None  # a bad file is refused before anything starts
+    embedded = topology is not None and resolve_db_url(db_url).startswith("sqlite")
     _check_display()
 
     fleet = None
-    if args.demo:
+    if args.demo and embedded:
         from noc_app.demo.launch import start_or_reuse_fleet
 
         fleet = start_or_reuse_fleet()
     try:
-        workspace = open_workspace(topology, db_url)
+        workspace = open_workspace(topology, db_url) if embedded else open_shared_workspace(db_url, topology)
         try:
-            return _run_window(workspace, args)
+            return _run_window(workspace, args, embedded)
         finally:
             workspace.close()
     finally:
@@ -73,39 +79,57 @@ def _check_display() -> None:
         )
 
 
-def _run_window(workspace, args) -> int:
+def _run_window(workspace, args, embedded: bool) -> int:
     from PySide6.QtWidgets import QApplication
 
     from noc_app.live import StatusBoard
-    from noc_app.polling.service import PollingService
     from widgets.board_store import BoardStore
-    from widgets.live_feed import LiveFeed
     from widgets.screenshots import schedule_screenshots
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Vigil NOC")
-    feed = LiveFeed()
     store = BoardStore(StatusBoard(workspace.topology))
-    feed.updated.connect(store.apply)
     window, pages = (_build_wall if args.wall else _build_workstation)(store, workspace, args)
-    feed.problem.connect(window.show_problem)
-
-    service = PollingService(workspace, on_error=feed.problem.emit)
-    machines = service.scheduler.machines
-    service.listeners.append(lambda r, o: feed.push(r, o, machines[r.check_key].since))
-    service.start()
+    stop_source = (_start_poller if embedded else _start_database_feed)(store, workspace, window)
     try:
         if args.screenshot:
             schedule_screenshots(app, window, pages, args.screenshot, ready=lambda: _all_reported(store.board))
         return app.exec()
     finally:
-        service.stop()
+        stop_source()
+
+
+def _start_poller(store, workspace, window):
+    """Embedded: poll in worker threads; outcomes reach the GUI thread through a queued signal."""
+    from noc_app.polling.service import PollingService
+    from widgets.live_feed import LiveFeed
+
+    feed = LiveFeed()
+    feed.updated.connect(store.apply)
+    feed.problem.connect(window.show_problem)
+    service = PollingService(workspace, on_error=feed.problem.emit)
+    machines = service.scheduler.machines
+    service.listeners.append(lambda r, o: feed.push(r, o, machines[r.check_key].since))
+    service.start()
+    return service.stop
+
+
+def _start_database_feed(store, workspace, window):
+    """Shared: read what the pollers wrote, woken by the database's change hints."""
+    from widgets.db_feed import DatabaseFeed, apply_snapshot
+
+    feed = DatabaseFeed(workspace.engine, workspace.sessions, parent=window)
+    feed.snapshot.connect(lambda snapshot: apply_snapshot(store, snapshot))
+    feed.problem.connect(window.show_problem)
+    feed.recovered.connect(lambda: window.show_problem(""))
+    feed.start()
+    return feed.stop
 
 
 def _build_workstation(store, workspace, args):
     from widgets.workstation import build_workstation
 
-    window = build_workstation(store, title=f"Vigil NOC — {workspace.topology.source}")
+    window = build_workstation(store, workspace.sessions, title=f"Vigil NOC — {workspace.topology.source}")
     window.resize(1400, 900)
     window.show()
     pages = [(name, lambda w=widget: window.tabs.setCurrentWidget(w))

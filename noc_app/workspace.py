@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.storage import migrate
 from noc_app.storage.db import make_engine, resolve_db_url, session_factory, transaction
+from noc_app.storage.readers import read_topology
 from noc_app.storage.sync import SyncReport, sync_topology
 from noc_app.topology import Topology, load_topology
 
@@ -64,6 +65,36 @@ def open_workspace(config: str | Path | Topology, db_url: str | None = None) -> 
         engine.dispose()
         raise
     return Workspace(topology, engine, sessions, url, report)
+
+
+def open_shared_workspace(db_url: str | None = None, config: str | Path | Topology | None = None) -> Workspace:
+    """A desktop on a database that pollers fill: nothing is synced, nothing is polled here.
+
+    The topology comes from ``config`` when given (for display only), else
+    from the database, which the pollers keep in step with their file.
+    """
+    topology = load_topology(config) if isinstance(config, (str, Path)) else config
+    url = resolve_db_url(db_url)
+    engine = make_engine(url)
+    try:
+        prepare_database(engine)
+        sessions = session_factory(engine)
+        if topology is None:
+            with sessions() as session:
+                topology = read_topology(session, source=engine.url.render_as_string())
+        if not topology.components:
+            raise EmptyDatabaseError(
+                "the database holds no topology yet; start a poller with "
+                "`python main.py poll --config FILE --db URL`, or give --config FILE"
+            )
+    except BaseException:
+        engine.dispose()
+        raise
+    return Workspace(topology, engine, sessions, url, SyncReport())
+
+
+class EmptyDatabaseError(RuntimeError):
+    """A shared database with nothing to show yet."""
 
 
 def _sync_with_retry(sessions: sessionmaker[Session], topology: Topology) -> SyncReport:

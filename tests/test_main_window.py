@@ -105,9 +105,12 @@ def test_workstation_has_every_view_and_shortcuts(qtbot, store, tmp_path):
     from widgets.workstation import build_workstation
 
     settings = QSettings(str(tmp_path / "ws.ini"), QSettings.Format.IniFormat)
-    window = build_workstation(store, "test", settings=settings)
+    from noc_app.storage.db import make_engine, session_factory
+
+    engine = make_engine(f"sqlite:///{tmp_path}/ws.db")
+    window = build_workstation(store, session_factory(engine), "test", settings=settings)
     qtbot.addWidget(window)
-    assert list(window.views) == ["components", "impact", "map", "alerts"]
+    assert list(window.views) == ["components", "impact", "map", "alerts", "detail"]
     shortcuts = {a.shortcut().toString() for a in window.actions()}
     assert {"Ctrl+1", "Ctrl+4", "F11", "Ctrl+Q", "Ctrl+Shift+T"} <= shortcuts
     push(qtbot, store, "db-main#0", Status.DOWN, error="connection refused")

@@ -157,3 +157,22 @@ def test_stale_incident_save_is_refused_not_overwritten(sessions):
     with sessions() as s:
         row = s.get(db.Incident, 1)
         assert row.manifestation == "operator A's text" and row.version == 2
+
+
+def test_topology_read_back_from_the_database_equals_the_file(sessions):
+    from noc_app.storage.readers import read_topology
+
+    topology = load_topology(SMALL)
+    with transaction(sessions) as s:
+        sync_topology(s, topology)
+    with sessions() as s:
+        back = read_topology(s)
+    by_id = {c.id: c for c in back.components}
+    for component in topology.components:
+        stored = by_id[component.id]
+        assert stored.checks == component.checks
+        assert set(stored.depends_on) == set(component.depends_on)
+        assert stored.criticality == component.criticality
+    assert {c.id: c.uses for c in back.customers} == {
+        c.id: tuple(sorted(c.uses, key=lambda u: u.component_id)) for c in topology.customers}
+    assert back.tier_weights == topology.tier_weights

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -22,6 +22,8 @@ STALE_AFTER_S = 30.0
 
 
 class MainWindow(QMainWindow):
+    closing = Signal()  # views with worker threads stop them here
+
     def __init__(self, store: BoardStore, title: str = "Vigil NOC", settings: QSettings | None = None):
         super().__init__()
         self.store = store
@@ -94,6 +96,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("windowState", self.saveState())
         current = self.tabs.currentWidget()
         self.settings.setValue("tab", next((n for n, w in self.views.items() if w is current), ""))
+        self.closing.emit()
         super().closeEvent(event)
 
     # --- theme and shortcuts -----------------------------------------------

@@ -8,7 +8,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from noc_app.storage.db import DatabaseUrlError
 from noc_app.topology.errors import TopologyError
-from noc_app.workspace import SchemaOutdatedError
+from noc_app.workspace import EmptyDatabaseError, SchemaOutdatedError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -31,6 +31,8 @@ def explain(exc: BaseException) -> tuple[str, int]:
         return f"error: {exc}", EXIT_USAGE
     if isinstance(exc, DatabaseUrlError):
         return f"error: database: {exc}", EXIT_USAGE
+    if isinstance(exc, EmptyDatabaseError):
+        return f"error: {exc}", EXIT_USAGE
     if isinstance(exc, SchemaOutdatedError):
         return f"error: {exc}", EXIT_FAILURE
     if isinstance(exc, OperationalError):

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.checks.result import CheckResult
+from noc_app.live.db_source import notify_changes
 from noc_app.polling.state import Outcome, Transition
 from noc_app.storage import models as db
 
@@ -69,6 +70,8 @@ class ResultRecorder:
         try:
             with self._factory() as session, session.begin():
                 write_batch(session, batch)
+                # Shared desktops wake on this (delivered at commit); no-op on SQLite.
+                notify_changes(session)
         except SQLAlchemyError as exc:
             self._trim_backlog()
             self._on_error(f"could not write {len(batch)} check results: {type(exc).__name__}; will retry")

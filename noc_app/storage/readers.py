@@ -6,22 +6,25 @@ the database is the source of truth, so they rebuild a ``Topology`` from it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from noc_app.domain import Criticality, Status, worst
+from noc_app.domain import CheckKind, Criticality, HealthFormat, Status, worst
 from noc_app.storage import models as db
-from noc_app.topology.model import ComponentSpec, CustomerSpec, MaintenanceSpec, Topology, Usage
+from noc_app.topology.model import (
+    CheckSpec, ComponentSpec, CustomerSpec, JsonExpectation, MaintenanceSpec, Topology, Usage,
+)
 
 
 def read_topology(session: Session, source: str = "database") -> Topology:
-    """Live (non-retired) components with their dependencies, customers with their map rows.
+    """Live (non-retired) components with their checks and dependencies, customers with their map rows.
 
-    Checks are not rebuilt (desktops never poll in shared mode); maintenance
-    windows and tier weights are.
+    Checks are rebuilt from their stored specs, so a desktop knows which
+    components are measured (it never polls them itself in shared mode).
     """
     components = session.scalars(
         select(db.Component).where(db.Component.retired_at.is_(None)).order_by(db.Component.id)
@@ -37,6 +40,11 @@ def read_topology(session: Session, source: str = "database") -> Topology:
             db.CustomerComponent.customer_id, db.CustomerComponent.component_id)):
         if row.component_id in live:
             uses[row.customer_id].append(Usage(row.component_id, Criticality(row.criticality)))
+    checks: dict[str, list[CheckSpec]] = defaultdict(list)
+    for check in session.scalars(
+        select(db.Check).where(db.Check.retired_at.is_(None)).order_by(db.Check.key)
+    ):
+        checks[check.component_id].append(check_from_config(check.config))
     customers = session.scalars(
         select(db.Customer).where(db.Customer.retired_at.is_(None)).order_by(db.Customer.id)
     ).all()
@@ -50,7 +58,7 @@ def read_topology(session: Session, source: str = "database") -> Topology:
         components=tuple(
             ComponentSpec(id=c.id, name=c.name, group=c.group_name, team=c.team_id, kind=c.kind,
                           criticality=Criticality(c.criticality), description=c.description,
-                          depends_on=tuple(depends[c.id]))
+                          depends_on=tuple(depends[c.id]), checks=tuple(checks[c.id]))
             for c in components
         ),
         customers=tuple(
@@ -66,6 +74,19 @@ def read_topology(session: Session, source: str = "database") -> Topology:
             for w in windows
         ),
     )
+
+
+def check_from_config(config: dict) -> CheckSpec:
+    """The inverse of ``sync.check_config``: a stored check spec back as a ``CheckSpec``."""
+    values = dict(config)
+    values["kind"] = CheckKind(values["kind"])
+    values["format"] = HealthFormat(values["format"])
+    values["expect_status"] = tuple(values.get("expect_status") or (200,))
+    values["headers_env"] = tuple(tuple(pair) for pair in values.get("headers_env") or ())
+    if values.get("json"):
+        values["json"] = JsonExpectation(**values["json"])
+    known = {f.name for f in dataclasses.fields(CheckSpec)}
+    return CheckSpec(**{k: v for k, v in values.items() if k in known})
 
 
 def component_statuses(session: Session, now: dt.datetime | None = None) -> dict[str, Status]:
