@@ -1,0 +1,223 @@
+"""The incidents board: what is open, who runs it, and when customers must hear from us next.
+
+Rows come from the database through the worker every 2 s (another
+workstation's changes show within that); the clocks tick every second from
+the last rows, with no query.  The countdown is words as well as colour:
+"update due in 12:30", then "UPDATE OVERDUE 3:05" in inverted colours.
+``updateDue(id)`` fires once per promise when it falls due (the main window
+shows it in its banner).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from widgets.incidents import readers
+from widgets.incidents.readers import BoardRow
+from widgets.incidents.style import (BOARD_STYLESHEET, OVERDUE_BG, OVERDUE_FG, PRIORITY_COLOURS, PRIORITY_TEXT, elapsed,
+                                     priority_word, update_state)
+from widgets.incidents.worker import IncidentWorker, OpDone, OpFailed, worker_for
+
+COLUMNS = ("Priority", "Incident", "Incident manager", "Open for", "Next customer update")
+PRIORITY, TITLE, MANAGER, ELAPSED, UPDATE = range(len(COLUMNS))
+ID_ROLE = Qt.ItemDataRole.UserRole
+STATE_ROLE = Qt.ItemDataRole.UserRole + 1
+REFRESH_MS = 2000
+TICK_MS = 1000
+UTC = dt.timezone.utc
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(UTC)
+
+
+class IncidentsModel(QAbstractTableModel):
+    def __init__(self, clock: Callable[[], dt.datetime] = _utcnow, parent=None):
+        super().__init__(parent)
+        self.clock = clock
+        self.now = clock()
+        self._rows: list[BoardRow] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._big = QFont()
+        self._big.setBold(True)
+        self._big.setPointSize(26)  # priority and countdown: readable across the room
+
+    def set_rows(self, rows: list[BoardRow]) -> None:
+        if rows == self._rows:
+            return
+        if [r.id for r in rows] == [r.id for r in self._rows]:
+            self._rows = rows  # same incidents: repaint in place, keep the selection
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1))
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def tick(self) -> None:
+        self.now = self.clock()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, ELAPSED), self.index(len(self._rows) - 1, UPDATE))
+
+    def row(self, r: int) -> BoardRow:
+        return self._rows[r]
+
+    def rows(self) -> list[BoardRow]:
+        return list(self._rows)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def update_text(self, row: BoardRow) -> tuple[str, str]:
+        if row.restored_at is not None and row.next_update_due_at is None:
+            return "restored — close it", "none"
+        return update_state(row.next_update_due_at, self.now)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, col = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == PRIORITY:
+                return priority_word(row.priority)
+            if col == TITLE:
+                return f"#{row.id}  {row.title}"
+            if col == MANAGER:
+                return row.manager or "NO MANAGER"
+            if col == ELAPSED:
+                return elapsed(row.first_recorded_at, self.now)
+            if col == UPDATE:
+                return self.update_text(row)[0]
+        elif role == ID_ROLE:
+            return row.id
+        elif role == STATE_ROLE and col == UPDATE:
+            return self.update_text(row)[1]
+        elif role == Qt.ItemDataRole.BackgroundRole:
+            if col == PRIORITY:
+                return QColor(PRIORITY_COLOURS.get(row.priority or "", "#3a404a"))
+            if col == UPDATE:
+                state = self.update_text(row)[1]
+                return QColor(OVERDUE_BG) if state == "overdue" else QColor("#E69F00") if state == "soon" else None
+        elif role == Qt.ItemDataRole.ForegroundRole:
+            if col == PRIORITY:
+                return QColor(PRIORITY_TEXT.get(row.priority or "", "#ffffff"))
+            if col == UPDATE:
+                state = self.update_text(row)[1]
+                return QColor(OVERDUE_FG) if state == "overdue" else QColor("#000000") if state == "soon" else None
+            if col == MANAGER and not row.manager:
+                return QColor("#E69F00")
+        elif role == Qt.ItemDataRole.FontRole:
+            if col == PRIORITY or (col == UPDATE and self.update_text(row)[1] != "none"):
+                return self._big  # "no update promised" stays quiet
+            if col == TITLE:
+                return self._bold
+        elif role == Qt.ItemDataRole.TextAlignmentRole:
+            if col in (ELAPSED, UPDATE, PRIORITY):
+                return int(Qt.AlignmentFlag.AlignCenter)
+        elif role == Qt.ItemDataRole.ToolTipRole and col == UPDATE and row.next_update_due_at:
+            return f"due at {row.next_update_due_at.astimezone():%H:%M:%S}"
+        return None
+
+
+class IncidentsBoard(QWidget):
+    openIncident = Signal(int)
+    updateDue = Signal(int)  # once per promise, when it falls due
+
+    def __init__(self, source, parent: QWidget | None = None, *,
+                 clock: Callable[[], dt.datetime] = _utcnow, refresh_ms: int = REFRESH_MS):
+        super().__init__(parent)
+        self.worker: IncidentWorker = worker_for(source)
+        self.setStyleSheet(BOARD_STYLESHEET)
+        self.model = IncidentsModel(clock, self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(84)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(160)
+        self.view.doubleClicked.connect(self._open)
+        self.summary = QLabel(objectName="banner")
+        self.problem = QLabel(objectName="dataAge")
+        self.problem.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.problem)
+        self._announced: set[tuple[int, dt.datetime]] = set()
+        self._ticket: int | None = None
+        self.last_loaded: dt.datetime | None = None
+        self.worker.finished.connect(self._loaded)
+        self.worker.failed.connect(self._failed)
+        self._refresh = QTimer(self, interval=refresh_ms, timeout=self.refresh)
+        self._tick = QTimer(self, interval=TICK_MS, timeout=self.tick)
+        self._refresh.start()
+        self._tick.start()
+        self.summary.setText("Loading incidents…")
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._ticket is None:  # one read at a time: a slow database must not pile them up
+            self._ticket = self.worker.submit("active_incidents", readers.active_incidents)
+
+    def _loaded(self, done: OpDone) -> None:
+        if done.ticket != self._ticket:
+            return
+        self._ticket = None
+        self.last_loaded = self.model.clock()
+        self.problem.hide()
+        self.model.set_rows(done.result)
+        self.tick()
+
+    def _failed(self, failed: OpFailed) -> None:
+        if failed.ticket != self._ticket:
+            return
+        self._ticket = None
+        self.problem.setProperty("stale", True)
+        self.problem.setText(f"Incidents not refreshed: {failed.message}")
+        self.problem.style().unpolish(self.problem)
+        self.problem.style().polish(self.problem)
+        self.problem.show()
+
+    def tick(self) -> None:
+        self.model.tick()
+        rows = self.model.rows()
+        overdue = 0
+        for row in rows:
+            if row.next_update_due_at is not None and row.next_update_due_at <= self.model.now:
+                overdue += 1
+                key = (row.id, row.next_update_due_at)
+                if key not in self._announced:
+                    self._announced.add(key)
+                    self.updateDue.emit(row.id)
+        if rows or self.last_loaded is not None:
+            text = f"{len(rows)} open incident{'s' if len(rows) != 1 else ''}"
+            if overdue:
+                text += f" — {overdue} CUSTOMER UPDATE{'S' if overdue != 1 else ''} OVERDUE"
+            self.summary.setText(text)
+            if self.summary.property("overdue") != bool(overdue):
+                self.summary.setProperty("overdue", bool(overdue))
+                self.summary.style().unpolish(self.summary)
+                self.summary.style().polish(self.summary)
+
+    def _open(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.openIncident.emit(self.model.row(index.row()).id)

@@ -1,0 +1,109 @@
+"""Read-only look-ups the dialogs and the board need that ``IncidentService`` does not offer.
+
+Plain functions ``(service) -> frozen dataclasses``, run through the worker
+like any other call (never on the GUI thread).  They only read, through the
+service's own session factory, and go through ``service._tx`` so a lost
+database is the same ``DatabaseUnavailableError`` as everywhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from noc_app.storage import models as db
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    name: str
+    audience: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class SentNotification:
+    sent_at: dt.datetime
+    audience: str
+    channel: str
+    recipient: str
+    subject: str
+    ok: bool
+    error: str | None
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    id: int
+    title: str
+    priority: str | None
+    stage: str
+    manager: str | None  # name
+    first_recorded_at: dt.datetime
+    next_update_due_at: dt.datetime | None
+    restored_at: dt.datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class Directory:
+    """What the dialog's pickers list: people, templates and the status-page groups."""
+
+    people: tuple[Person, ...]
+    templates: tuple[Template, ...]
+    groups: tuple[str, ...]
+
+
+def directory(service) -> Directory:
+    with service._tx() as s:
+        people = tuple(Person(p.id, p.name) for p in s.scalars(select(db.Person).order_by(db.Person.name)))
+        templates = tuple(Template(t.id, t.name, t.audience, t.kind) for t in s.scalars(
+            select(db.MessageTemplate).order_by(db.MessageTemplate.audience, db.MessageTemplate.name)))
+        groups = tuple(g for g in s.scalars(select(db.Component.group_name).distinct()
+                                            .order_by(db.Component.group_name)) if g)
+    return Directory(people, templates, groups)
+
+
+def sent_notifications(service, incident_id: int) -> list[SentNotification]:
+    with service._tx() as s:
+        rows = s.scalars(select(db.NotificationSent).where(db.NotificationSent.incident_id == incident_id)
+                         .order_by(db.NotificationSent.sent_at, db.NotificationSent.id))
+        return [SentNotification(r.sent_at, r.audience, r.channel, r.recipient, r.subject, r.ok, r.error)
+                for r in rows]
+
+
+def incident_groups(service, incident_id: int) -> tuple[str, ...]:
+    """Status-page groups of the incident's components (the first is the natural default)."""
+    with service._tx() as s:
+        return tuple(s.scalars(
+            select(db.Component.group_name).distinct()
+            .join(db.IncidentComponent, db.IncidentComponent.component_id == db.Component.id)
+            .where(db.IncidentComponent.incident_id == incident_id).order_by(db.Component.group_name)))
+
+
+def active_incidents(service) -> list[BoardRow]:
+    """Open incidents, most urgent first (priority, then oldest)."""
+    with service._tx() as s:
+        names = dict(s.execute(select(db.Person.id, db.Person.name)).all())
+        rows = s.scalars(select(db.Incident).where(db.Incident.closed_at.is_(None))
+                         .order_by(db.Incident.first_recorded_at, db.Incident.id)).all()
+        out = [BoardRow(i.id, i.title, i.priority, i.stage, names.get(i.incident_manager_id),
+                        _aware(i.first_recorded_at), _aware(i.next_update_due_at),
+                        _aware(i.restored_at), i.version) for i in rows]
+    return sorted(out, key=lambda r: (r.priority or "P9", r.first_recorded_at, r.id))
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    # SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value

@@ -1,0 +1,77 @@
+"""The incident timeline: append-only, newest at the bottom, always visible beside the form.
+
+Entries are only ever added (the database refuses to rewrite them), so a
+refresh appends the ids it has not shown yet and leaves the rest alone —
+the operator's scroll position and selection survive the 2-second refresh.
+It follows the bottom only when the operator was already there.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from noc_app.incidents import TimelineEntry
+
+#: Kinds that change the course of the incident stand out; automatic ones recede.
+STRONG = {"opened", "classified", "priority_overridden", "restored", "closed", "escalated",
+          "acknowledged", "notification_failed"}
+MUTED = {"check_transition"}
+
+
+class TimelineView(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.list = QListWidget(objectName="timeline")
+        self.list.setWordWrap(True)
+        self.list.setUniformItemSizes(False)
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.list.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
+        title = QLabel("Timeline", objectName="heading")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(title)
+        layout.addWidget(self.list, 1)
+        self._shown: set[int] = set()
+        self.entries: list[TimelineEntry] = []
+
+    def set_entries(self, entries: list[TimelineEntry]) -> int:
+        """Append the entries not shown yet; returns how many were added."""
+        bar = self.list.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 4
+        new = [e for e in entries if e.id not in self._shown]
+        if new and self.entries and min((e.at, e.id) for e in new) < max((e.at, e.id) for e in self.entries):
+            # An event stamped earlier than what is shown (a check transition copied in
+            # late): redraw in time order rather than show history out of sequence.
+            self.list.clear()
+            self._shown.clear()
+            self.entries = []
+            new = list(entries)
+        added = 0
+        for entry in new:
+            self._shown.add(entry.id)
+            self.entries.append(entry)
+            self.list.addItem(self._item(entry))
+            added += 1
+        if added and at_bottom:
+            self.list.scrollToBottom()
+        return added
+
+    def kinds(self) -> list[str]:
+        return [e.kind for e in self.entries]
+
+    @staticmethod
+    def _item(entry: TimelineEntry) -> QListWidgetItem:
+        when = entry.at.astimezone().strftime("%H:%M:%S")
+        item = QListWidgetItem(f"{when}  {entry.author} — {entry.summary}")
+        item.setToolTip(f"{entry.at.astimezone().isoformat(timespec='seconds')} · {entry.kind} · "
+                        f"{entry.author}\n{entry.summary}")
+        item.setData(Qt.ItemDataRole.UserRole, entry.id)
+        if entry.kind in STRONG:
+            font = item.font()
+            font.setBold(True)
+            item.setFont(font)
+        if entry.kind in MUTED:
+            item.setForeground(QColor("#a8b0bb"))
+        return item
