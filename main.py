@@ -127,22 +127,30 @@ def _start_database_feed(store, workspace, window):
 
 
 def _build_workstation(store, workspace, args):
+    from noc_app.incidents import ChannelConfig
     from widgets.workstation import build_workstation
 
-    window = build_workstation(store, workspace.sessions, title=f"Vigil NOC — {workspace.topology.source}")
+    window = build_workstation(store, workspace.sessions, title=f"Vigil NOC — {workspace.topology.source}",
+                               channels=ChannelConfig.from_env(os.environ))
     window.resize(1400, 900)
     window.show()
+    if not args.screenshot:
+        window.incidents.offer_recovery()
     pages = [(name, lambda w=widget: window.tabs.setCurrentWidget(w))
              for name, widget in window.views.items() if window.tabs.indexOf(widget) >= 0]
     return window, pages
 
 
 def _build_wall(store, workspace, args):
+    from noc_app.incidents import IncidentService
+    from widgets.incidents import IncidentsBoard, IncidentWorker
     from widgets.views import CustomerImpactView, DependencyMapView
     from widgets.wall import ComponentWall, WallWindow
 
+    # The wall only reads incidents; its worker never queues writes.
+    incidents = IncidentWorker(IncidentService(workspace.sessions, author="wall"))
     views = {"components": ComponentWall(store), "impact": CustomerImpactView(store),
-             "map": DependencyMapView(store)}
+             "map": DependencyMapView(store), "incidents": IncidentsBoard(incidents)}
     try:
         window = WallWindow(store, views, screen_index=args.screen, view_name=args.view)
     except ValueError as exc:

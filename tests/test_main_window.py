@@ -110,8 +110,33 @@ def test_workstation_has_every_view_and_shortcuts(qtbot, store, tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/ws.db")
     window = build_workstation(store, session_factory(engine), "test", settings=settings)
     qtbot.addWidget(window)
-    assert list(window.views) == ["components", "impact", "map", "alerts", "detail"]
+    assert list(window.views) == ["components", "impact", "map", "alerts", "incidents", "detail"]
     shortcuts = {a.shortcut().toString() for a in window.actions()}
-    assert {"Ctrl+1", "Ctrl+4", "F11", "Ctrl+Q", "Ctrl+Shift+T"} <= shortcuts
+    assert {"Ctrl+1", "Ctrl+5", "Ctrl+N", "F11", "Ctrl+Q", "Ctrl+Shift+T"} <= shortcuts
     push(qtbot, store, "db-main#0", Status.DOWN, error="connection refused")
     assert window.notifier is not None
+
+
+def test_open_incident_from_an_alert(qtbot, store, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from noc_app.storage.db import make_engine, session_factory
+    from noc_app.workspace import open_workspace
+    from widgets.incidents import IncidentDialog
+    from widgets.workstation import build_workstation
+
+    workspace = open_workspace(SMALL, f"sqlite:///{tmp_path}/inc.db")
+    settings = QSettings(str(tmp_path / "ws.ini"), QSettings.Format.IniFormat)
+    window = build_workstation(store, workspace.sessions, "test", settings=settings)
+    qtbot.addWidget(window)
+    push(qtbot, store, "db-main#0", Status.OK)
+    push(qtbot, store, "db-main#0", Status.DOWN, error="connection refused")
+    alerts = window.views["alerts"]
+    alerts.table.selectRow(0)
+    alert = alerts.open_incident_for_selected()
+    assert alert is not None and alert.component_id == "db-main"
+    dialogs = [w for w in window.findChildren(IncidentDialog) if w.isVisible()]
+    assert len(dialogs) == 1
+    for dialog in dialogs:
+        dialog.close()
+    workspace.close()

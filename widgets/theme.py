@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QPalette
 
 from noc_app.domain import Status
 
@@ -60,13 +60,24 @@ QLabel#banner { background: #dfe3e8; padding: 8px; font-size: 18pt; font-weight:
 """
 
 
-def scaled_font(font, factor: float):
+def scaled_font(font: QFont, factor: float) -> QFont:
     """``font`` made ``factor`` times bigger, whether it is sized in pixels (the wall) or points."""
-    from PySide6.QtGui import QFont
-
     bigger = QFont(font)
     if font.pixelSize() > 0:
         bigger.setPixelSize(max(1, round(font.pixelSize() * factor)))
     else:
         bigger.setPointSizeF(max(1.0, font.pointSizeF() * factor))
     return bigger
+
+
+def dark_palette(palette: QPalette) -> QPalette:
+    """Dark colours for a view shown without the application's stylesheet (tests, embedding)."""
+    roles = {QPalette.ColorRole.Window: "#15181d", QPalette.ColorRole.Base: "#15181d",
+             QPalette.ColorRole.AlternateBase: "#1b1f25", QPalette.ColorRole.Button: "#22262d",
+             QPalette.ColorRole.WindowText: "#e8e8e8", QPalette.ColorRole.Text: "#e8e8e8",
+             QPalette.ColorRole.ButtonText: "#e8e8e8", QPalette.ColorRole.Highlight: "#35506b",
+             QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#22262d",
+             QPalette.ColorRole.ToolTipText: "#e8e8e8"}
+    for role, colour in roles.items():
+        palette.setColor(role, QColor(colour))
+    return palette

@@ -5,17 +5,21 @@ from __future__ import annotations
 import getpass
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from sqlalchemy.orm import Session, sessionmaker
 
+from noc_app.incidents import ChannelConfig, IncidentService, Outbox
+from noc_app.paths import data_dir
 from widgets.board_store import BoardStore
 from widgets.component_list import ComponentListView
 from widgets.main_window import MainWindow
 from widgets.views import AlertBanner, AlertNotifier, AlertsView, CustomerImpactView, DependencyMapView
+from widgets.incidents import IncidentDialog, IncidentsBoard, IncidentWorker, recover_drafts
 from widgets.views.component_detail import ComponentDetailView
 
 
 def build_workstation(store: BoardStore, sessions: sessionmaker[Session], title: str,
-                      settings: QSettings | None = None) -> MainWindow:
+                      settings: QSettings | None = None, channels: ChannelConfig | None = None) -> MainWindow:
     window = MainWindow(store, title=title, settings=settings)
     components = ComponentListView(store)
     window.add_view("components", "Components", components)
@@ -23,6 +27,9 @@ def build_workstation(store: BoardStore, sessions: sessionmaker[Session], title:
     window.add_view("map", "Dependency map", DependencyMapView(store))
     alerts = AlertsView(store, user=_user())
     window.add_view("alerts", "Alerts", alerts)
+    incidents = IncidentDesk(window, IncidentService(sessions, author=_user(), channels=channels))
+    window.add_view("incidents", "Incidents", incidents.board)
+    alerts.openIncident.connect(lambda alert: incidents.open(alert=alert))
     banner = AlertBanner()
     window.top_area.addWidget(banner)
     banner.clicked.connect(lambda: window.show_view("alerts"))
@@ -39,9 +46,41 @@ def build_workstation(store: BoardStore, sessions: sessionmaker[Session], title:
         detail.show_component(component_id)
 
     components.componentActivated.connect(open_detail)
+    new_incident = QAction("New incident (a customer called)", window, shortcut=QKeySequence("Ctrl+N"))
+    new_incident.triggered.connect(lambda: incidents.open())
+    window.addAction(new_incident)
+    window.incidents = incidents
     window.closing.connect(detail.close_loader)
     window.restore_layout()
     return window
+
+
+class IncidentDesk:
+    """The incidents board plus the open incident dialogs (one per incident, several at once)."""
+
+    def __init__(self, window: MainWindow, service: IncidentService):
+        self.window = window
+        self.worker = IncidentWorker(service, Outbox(data_dir() / "outbox"), parent=window)
+        self.board = IncidentsBoard(self.worker)
+        self.dialogs: dict[int, IncidentDialog] = {}
+        self.board.openIncident.connect(lambda incident_id: self.open(incident_id))
+        self.board.updateDue.connect(
+            lambda incident_id: window.show_problem(f"Customer update due now for incident #{incident_id}"))
+
+    def open(self, incident_id: int | None = None, **kwargs) -> IncidentDialog:
+        dialog = self.dialogs.get(incident_id) if incident_id is not None else None
+        if dialog is None:
+            dialog = IncidentDialog(self.worker, incident_id, parent=self.window, **kwargs)
+            if incident_id is not None:
+                self.dialogs[incident_id] = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def offer_recovery(self) -> None:
+        """After start-up: unsent drafts from a crash or a closed laptop."""
+        self.recovery = recover_drafts(self.window, self.worker)
 
 
 def _user() -> str:

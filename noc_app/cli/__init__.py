@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screen", type=int, metavar="N",
                         help="with --wall: the screen to fill (0 = first; falls back to the primary)")
     parser.add_argument("--view", metavar="NAME",
-                        help="with --wall: stay on one view (components, impact, map) instead of rotating")
+                        help="with --wall: stay on one view (components, impact, map, incidents) instead of rotating")
     parser.add_argument("--screenshot", metavar="DIR",
                         help="save a PNG of each view once data has loaded, then exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -7,6 +7,8 @@ address never stops the others and every attempt can be recorded.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -26,6 +28,26 @@ class ChannelConfig:
     smtp_password: str | None = None
     smtp_timeout_s: float = 10.0
     webhook_timeout_s: float = 5.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> ChannelConfig:
+        """SMTP settings from ``NOC_SMTP_HOST``, ``_PORT``, ``_FROM``, ``_STARTTLS``, ``_USER``, ``_PASSWORD``.
+
+        The password stays in the environment, never in the database or a file we write.
+        """
+        defaults = cls()
+        try:
+            port = int(environ.get("NOC_SMTP_PORT", defaults.smtp_port))
+        except ValueError:
+            raise ValueError(f"NOC_SMTP_PORT={environ['NOC_SMTP_PORT']!r} is not a port number") from None
+        return cls(
+            smtp_host=environ.get("NOC_SMTP_HOST", defaults.smtp_host),
+            smtp_port=port,
+            smtp_from=environ.get("NOC_SMTP_FROM", defaults.smtp_from),
+            smtp_starttls=environ.get("NOC_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
+            smtp_user=environ.get("NOC_SMTP_USER") or None,
+            smtp_password=environ.get("NOC_SMTP_PASSWORD") or None,
+        )
 
 
 def _short(exc: BaseException) -> str:

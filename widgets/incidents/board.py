@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from widgets.incidents import readers
 from widgets.incidents.readers import BoardRow
-from widgets.incidents.style import (BOARD_STYLESHEET, OVERDUE_BG, OVERDUE_FG, PRIORITY_COLOURS, PRIORITY_TEXT, elapsed,
+from widgets.theme import dark_palette, scaled_font
+from widgets.incidents.style import (OVERDUE_BG, OVERDUE_FG, PRIORITY_COLOURS, PRIORITY_TEXT, elapsed,
                                      priority_word, update_state)
 from widgets.incidents.worker import IncidentWorker, OpDone, OpFailed, worker_for
 
@@ -42,11 +43,16 @@ class IncidentsModel(QAbstractTableModel):
         self.clock = clock
         self.now = clock()
         self._rows: list[BoardRow] = []
-        self._bold = QFont()
+        self.set_base_font(QFont())
+
+    def set_base_font(self, font: QFont) -> None:
+        """Row fonts relative to the view's: the wall scales everything through one size."""
+        self._bold = QFont(font)
         self._bold.setBold(True)
-        self._big = QFont()
+        self._big = scaled_font(font, 1.3)  # priority and countdown: readable across the room
         self._big.setBold(True)
-        self._big.setPointSize(26)  # priority and countdown: readable across the room
+        if getattr(self, "_rows", None):
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
 
     def set_rows(self, rows: list[BoardRow]) -> None:
         if rows == self._rows:
@@ -132,6 +138,17 @@ class IncidentsModel(QAbstractTableModel):
         return None
 
 
+CALM_BG, OVERDUE_ALARM_BG = "#22262d", "#B00020"
+
+
+def _paint_label(label: QLabel, background: str, text: str) -> None:
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(background))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(text))
+    label.setPalette(palette)
+    label.setAutoFillBackground(True)
+
+
 class IncidentsBoard(QWidget):
     openIncident = Signal(int)
     updateDue = Signal(int)  # once per promise, when it falls due
@@ -140,14 +157,15 @@ class IncidentsBoard(QWidget):
                  clock: Callable[[], dt.datetime] = _utcnow, refresh_ms: int = REFRESH_MS):
         super().__init__(parent)
         self.worker: IncidentWorker = worker_for(source)
-        self.setStyleSheet(BOARD_STYLESHEET)
+        # Palette, not a style sheet: a style sheet would stop the wall's font reaching the board.
+        self.setAutoFillBackground(True)
+        self.setPalette(dark_palette(self.palette()))
         self.model = IncidentsModel(clock, self)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setDefaultSectionSize(84)
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
@@ -156,7 +174,11 @@ class IncidentsBoard(QWidget):
         header.setMinimumSectionSize(160)
         self.view.doubleClicked.connect(self._open)
         self.summary = QLabel(objectName="banner")
+        self.summary.setMargin(8)
+        _paint_label(self.summary, CALM_BG, "#e8e8e8")
         self.problem = QLabel(objectName="dataAge")
+        self.problem.setMargin(4)
+        _paint_label(self.problem, "#D55E00", "#ffffff")
         self.problem.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -172,7 +194,26 @@ class IncidentsBoard(QWidget):
         self._refresh.start()
         self._tick.start()
         self.summary.setText("Loading incidents…")
+        self._apply_font_sizes()
         self.refresh()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # The wall sets one pixel size on its window; rows and the summary follow it.
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_font_sizes()
+        super().changeEvent(event)
+
+    def _apply_font_sizes(self) -> None:
+        rows = scaled_font(self.font(), 1.2)
+        self.view.setFont(rows)
+        self.model.set_base_font(rows)
+        self.view.verticalHeader().setDefaultSectionSize(int(QFontMetrics(rows).height() * 2.2))
+        header = QFont(self.font())
+        header.setBold(True)
+        self.view.horizontalHeader().setFont(header)
+        summary = scaled_font(self.font(), 1.2)
+        summary.setBold(True)
+        self.summary.setFont(summary)
 
     def refresh(self) -> None:
         if self._ticket is None:  # one read at a time: a slow database must not pile them up
@@ -191,10 +232,7 @@ class IncidentsBoard(QWidget):
         if failed.ticket != self._ticket:
             return
         self._ticket = None
-        self.problem.setProperty("stale", True)
         self.problem.setText(f"Incidents not refreshed: {failed.message}")
-        self.problem.style().unpolish(self.problem)
-        self.problem.style().polish(self.problem)
         self.problem.show()
 
     def tick(self) -> None:
@@ -209,14 +247,14 @@ class IncidentsBoard(QWidget):
                     self._announced.add(key)
                     self.updateDue.emit(row.id)
         if rows or self.last_loaded is not None:
-            text = f"{len(rows)} open incident{'s' if len(rows) != 1 else ''}"
+            text = (f"{len(rows)} open incident{'s' if len(rows) != 1 else ''}" if rows
+                    else "✔ No open incidents")
             if overdue:
                 text += f" — {overdue} CUSTOMER UPDATE{'S' if overdue != 1 else ''} OVERDUE"
             self.summary.setText(text)
             if self.summary.property("overdue") != bool(overdue):
                 self.summary.setProperty("overdue", bool(overdue))
-                self.summary.style().unpolish(self.summary)
-                self.summary.style().polish(self.summary)
+                _paint_label(self.summary, *((OVERDUE_ALARM_BG, "#ffffff") if overdue else (CALM_BG, "#e8e8e8")))
 
     def _open(self, index: QModelIndex) -> None:
         if index.isValid():

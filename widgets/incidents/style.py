@@ -83,9 +83,3 @@ QCheckBox::indicator { width: 16px; height: 16px; border: 2px solid #a8b0bb; bor
 QCheckBox::indicator:checked { background: #56B4E9; border-color: #56B4E9; }
 QListWidget#timeline::item { padding: 3px 2px; border-bottom: 1px solid #2b3038; }
 """
-
-BOARD_STYLESHEET = """
-QTableView { font-size: 20pt; }
-QHeaderView::section { font-size: 14pt; }
-QLabel#banner[overdue="true"] { background: #B00020; color: #ffffff; }
-"""

@@ -23,7 +23,7 @@ from noc_app.domain import Status
 from noc_app.live import CheckView
 from widgets.board_store import BoardStore
 from widgets.theme import look
-from widgets.views.customer_impact import dark_palette
+from widgets.theme import dark_palette
 
 COLUMNS = ("Time", "State", "Component", "Check", "What happened", "Acknowledged")
 TIME, STATE, COMPONENT, CHECK, WHAT, ACK = range(len(COLUMNS))
@@ -245,6 +245,7 @@ class AlertsView(QWidget):
     """The alert list with an Acknowledge button; select rows and press A to acknowledge."""
 
     acknowledged = Signal(object)  # Alert
+    openIncident = Signal(object)  # Alert the operator wants an incident for
 
     def __init__(self, store: BoardStore, parent: QWidget | None = None, user: str | None = None):
         super().__init__(parent)
@@ -265,9 +266,12 @@ class AlertsView(QWidget):
 
         self.ack_button = QPushButton("Acknowledge (A)")
         self.ack_button.clicked.connect(self.acknowledge_selected)
+        self.incident_button = QPushButton("Open incident (I)")
+        self.incident_button.clicked.connect(self.open_incident_for_selected)
         self.count = QLabel()
         bar = QHBoxLayout()
         bar.addWidget(self.count, 1)
+        bar.addWidget(self.incident_button)
         bar.addWidget(self.ack_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -276,6 +280,9 @@ class AlertsView(QWidget):
         shortcut = QShortcut(QKeySequence(Qt.Key.Key_A), self.table)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.acknowledge_selected)
+        incident_key = QShortcut(QKeySequence(Qt.Key.Key_I), self.table)
+        incident_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        incident_key.activated.connect(self.open_incident_for_selected)
         for signal in (self.model.rowsInserted, self.model.dataChanged, self.model.rowsRemoved):
             signal.connect(self._update_count)
         self._update_count()
@@ -287,6 +294,14 @@ class AlertsView(QWidget):
             if alert is not None:
                 done.append(alert)
         return done
+
+    def open_incident_for_selected(self) -> Alert | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        alert = self.model.alert(rows[0].row())
+        self.openIncident.emit(alert)
+        return alert
 
     def _update_count(self, *_args) -> None:
         open_ = len(self.model.unacknowledged_problems())

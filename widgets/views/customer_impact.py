@@ -21,7 +21,7 @@ from noc_app.domain import Status
 from noc_app.impact.customers import CustomerImpact
 from noc_app.impact.priority import suggest_priority
 from widgets.board_store import BoardStore
-from widgets.theme import look, scaled_font
+from widgets.theme import dark_palette, look, scaled_font
 
 COLUMNS = ("Customer", "Tier", "Severity", "Hurt by", "Business hours now", "Partner", "Account manager")
 NAME, TIER, SEVERITY, COMPONENTS, IN_HOURS, PARTNER, MANAGER = range(len(COLUMNS))
@@ -273,19 +273,6 @@ class CustomerImpactView(QWidget):
         shown = f"{total} impacted customers" if total <= ROW_LIMIT else \
             f"{total} impacted customers — the {ROW_LIMIT} heaviest listed"
         self.listed.setText(shown + f" ({result.impacted_share:.0%} of customer weight)")
-
-
-def dark_palette(palette: QPalette) -> QPalette:
-    """Dark colours for a view shown without the application's stylesheet (tests, embedding)."""
-    roles = {QPalette.ColorRole.Window: "#15181d", QPalette.ColorRole.Base: "#15181d",
-             QPalette.ColorRole.AlternateBase: "#1b1f25", QPalette.ColorRole.Button: "#22262d",
-             QPalette.ColorRole.WindowText: "#e8e8e8", QPalette.ColorRole.Text: "#e8e8e8",
-             QPalette.ColorRole.ButtonText: "#e8e8e8", QPalette.ColorRole.Highlight: "#35506b",
-             QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#22262d",
-             QPalette.ColorRole.ToolTipText: "#e8e8e8"}
-    for role, colour in roles.items():
-        palette.setColor(role, QColor(colour))
-    return palette
 
 
 def _tier_order(store: BoardStore) -> list[str]:
