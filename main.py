@@ -127,11 +127,16 @@ def _start_database_feed(store, workspace, window):
 
 
 def _build_workstation(store, workspace, args):
+    from PySide6.QtCore import QSettings
+
     from noc_app.incidents import ChannelConfig
+    from noc_app.paths import data_dir
     from widgets.workstation import build_workstation
 
+    # Layout and theme live beside the database and drafts, in the per-user data dir.
+    settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
     window = build_workstation(store, workspace.sessions, title=f"Vigil NOC — {workspace.topology.source}",
-                               channels=ChannelConfig.from_env(os.environ))
+                               settings=settings, channels=ChannelConfig.from_env(os.environ))
     window.resize(1400, 900)
     window.show()
     if not args.screenshot:

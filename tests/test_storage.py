@@ -176,3 +176,10 @@ def test_topology_read_back_from_the_database_equals_the_file(sessions):
     assert {c.id: c.uses for c in back.customers} == {
         c.id: tuple(sorted(c.uses, key=lambda u: u.component_id)) for c in topology.customers}
     assert back.tier_weights == topology.tier_weights
+
+
+def test_sqlite_file_in_a_new_folder_is_created(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/new/deeper/noc.db")
+    migrate.upgrade(engine)
+    assert (tmp_path / "new" / "deeper" / "noc.db").exists()
+    engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from contextlib import contextmanager
 from collections.abc import Iterator
 
@@ -42,6 +43,7 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         raise DatabaseUrlError(f'unsupported database "{backend}"; use sqlite or postgresql')
     try:
         if backend == "sqlite":
+            _ensure_sqlite_directory(parsed.database)
             engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
@@ -51,6 +53,15 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     except NoSuchModuleError as exc:
         raise DatabaseUrlError(f"no driver for {parsed.drivername}: {exc}") from None
     return engine
+
+
+def _ensure_sqlite_directory(database: str | None) -> None:
+    # SQLite creates the file but not its folder; a fresh --db path should just work.
+    if database and database != ":memory:" and not database.startswith("file:"):
+        try:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseUrlError(f"cannot create the folder for {database}: {exc.strerror}") from None
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
