@@ -112,7 +112,7 @@ def test_workstation_has_every_view_and_shortcuts(qtbot, store, tmp_path):
     qtbot.addWidget(window)
     assert list(window.views) == ["components", "impact", "map", "alerts", "incidents", "detail"]
     shortcuts = {a.shortcut().toString() for a in window.actions()}
-    assert {"Ctrl+1", "Ctrl+5", "Ctrl+N", "F11", "Ctrl+Q", "Ctrl+Shift+T"} <= shortcuts
+    assert {"Ctrl+1", "Ctrl+5", "Ctrl+N", "Ctrl+M", "F11", "Ctrl+Q", "Ctrl+Shift+T"} <= shortcuts
     push(qtbot, store, "db-main#0", Status.DOWN, error="connection refused")
     assert window.notifier is not None
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.incidents import ChannelConfig, IncidentService, Outbox
 from noc_app.paths import data_dir
+from widgets.admin import ManageDialog
 from widgets.board_store import BoardStore
 from widgets.component_list import ComponentListView
 from widgets.main_window import MainWindow
@@ -50,9 +51,26 @@ def build_workstation(store: BoardStore, sessions: sessionmaker[Session], title:
     new_incident.triggered.connect(lambda: incidents.open())
     window.addAction(new_incident)
     window.incidents = incidents
+    manage = QAction("Manage changes, KB, maintenance, people, templates…", window,
+                     shortcut=QKeySequence("Ctrl+M"))
+    manage.triggered.connect(lambda: _open_manage(window, sessions))
+    window.addAction(manage)
     window.closing.connect(detail.close_loader)
     window.restore_layout()
     return window
+
+
+def _open_manage(window: MainWindow, sessions: sessionmaker[Session]) -> ManageDialog:
+    """One management window, reused (it keeps any half-typed form)."""
+    dialog = getattr(window, "manage_dialog", None)
+    if dialog is None:
+        dialog = window.manage_dialog = ManageDialog(sessions, window)
+    else:
+        dialog.refresh()
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    return dialog
 
 
 class IncidentDesk:
