@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from noc_app.checks import run_check
 from noc_app.checks.result import CheckResult
 from noc_app.checks.session import thread_local_session
+from noc_app.incidents.automation import IncidentAutomation
 from noc_app.polling.leases import LeaseManager
 from noc_app.polling.recorder import ResultRecorder, write_batch
 from noc_app.polling.scheduler import Scheduler
@@ -48,12 +49,15 @@ class PollingService:
     """
 
     def __init__(self, workspace: Workspace, workers: int = 16, recheck_s: float = 2.0,
-                 on_error: Callable[[str], None] | None = None, leases: LeaseManager | None = None):
+                 on_error: Callable[[str], None] | None = None, leases: LeaseManager | None = None,
+                 automation_s: float | None = 5.0):
         self.workspace = workspace
         self.leases = leases
         self._on_error = on_error or (lambda message: None)
         self._stop = threading.Event()
         self._lease_thread: threading.Thread | None = None
+        self._automation_s = automation_s
+        self._automation_thread: threading.Thread | None = None
         self.listeners: list[Listener] = []
         self.recorder = ResultRecorder(workspace.sessions, on_error=self._on_error)
         self.scheduler = Scheduler(
@@ -72,6 +76,10 @@ class PollingService:
 
     def start(self) -> PollingService:
         self.recorder.start()
+        if self._automation_s:
+            self._automation_thread = threading.Thread(target=self._run_automation, name="incident-automation",
+                                                       daemon=True)
+            self._automation_thread.start()
         if self.leases is None:
             self.scheduler.start()
             return self
@@ -94,8 +102,19 @@ class PollingService:
                 continue
             self.scheduler.set_active(held, seeds)
 
+    def _run_automation(self) -> None:
+        # Incidents get their check transitions and overdue escalations even with nobody at a desk.
+        automation = IncidentAutomation(self.workspace.sessions)
+        while not self._stop.wait(self._automation_s):
+            try:
+                automation.tick()
+            except SQLAlchemyError as exc:
+                self._on_error(f"incident automation skipped a round: {type(exc).__name__}")
+
     def stop(self) -> None:
         self._stop.set()
+        if self._automation_thread is not None:
+            self._automation_thread.join(timeout=5)
         self.scheduler.stop(wait=False)
         self.recorder.stop()
         if self._lease_thread is not None:
