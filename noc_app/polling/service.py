@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +19,7 @@ from noc_app.checks.result import CheckResult
 from noc_app.checks.session import thread_local_session
 from noc_app.incidents.automation import IncidentAutomation
 from noc_app.polling.leases import LeaseManager
+from noc_app.polling.retention import run_retention
 from noc_app.polling.recorder import ResultRecorder, write_batch
 from noc_app.polling.scheduler import Scheduler
 from noc_app.polling.state import CheckStateMachine, Outcome
@@ -26,6 +28,7 @@ from noc_app.topology.model import CheckSpec, Topology
 from noc_app.workspace import Workspace
 
 Listener = Callable[[CheckResult, Outcome], None]
+RETENTION_EVERY_S = 60.0
 
 
 def maintenance_lookup(topology: Topology) -> Callable[[CheckSpec], bool]:
@@ -103,13 +106,25 @@ class PollingService:
             self.scheduler.set_active(held, seeds)
 
     def _run_automation(self) -> None:
-        # Incidents get their check transitions and overdue escalations even with nobody at a desk.
+        """Housekeeping off the polling threads.
+
+        Every few seconds, incidents get their check transitions and overdue
+        escalations even with nobody at a desk; every minute, raw samples are
+        rolled up and old ones purged so the database stays bounded.
+        """
         automation = IncidentAutomation(self.workspace.sessions)
+        next_retention = time.monotonic() + RETENTION_EVERY_S
         while not self._stop.wait(self._automation_s):
             try:
                 automation.tick()
             except SQLAlchemyError as exc:
                 self._on_error(f"incident automation skipped a round: {type(exc).__name__}")
+            if time.monotonic() >= next_retention:
+                next_retention = time.monotonic() + RETENTION_EVERY_S
+                try:
+                    run_retention(self.workspace.sessions)
+                except SQLAlchemyError as exc:
+                    self._on_error(f"history rollup skipped a round: {type(exc).__name__}")
 
     def stop(self) -> None:
         self._stop.set()
