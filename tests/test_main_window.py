@@ -135,8 +135,11 @@ def test_open_incident_from_an_alert(qtbot, store, tmp_path):
     alerts.table.selectRow(0)
     alert = alerts.open_incident_for_selected()
     assert alert is not None and alert.component_id == "db-main"
+    components = window.views["components"]
+    components.table.selectRow(0)
+    assert components.request_incident() is not None
     dialogs = [w for w in window.findChildren(IncidentDialog) if w.isVisible()]
-    assert len(dialogs) == 1
+    assert len(dialogs) == 2  # one from the alert, one from a component
     for dialog in dialogs:
         dialog.close()
     workspace.close()

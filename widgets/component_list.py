@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from widgets.board_store import BoardStore
@@ -11,6 +12,7 @@ from widgets.component_table import NAME, REASON, ComponentStatusModel
 
 class ComponentListView(QWidget):
     componentActivated = Signal(str)  # component id (double-click / Enter): open its detail
+    incidentRequested = Signal(str)  # component id (I, or the context menu): open an incident for it
 
     def __init__(self, store: BoardStore, parent: QWidget | None = None):
         super().__init__(parent)
@@ -25,12 +27,26 @@ class ComponentListView(QWidget):
         header.setSectionResizeMode(REASON, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.ResizeToContents)
         self.table.activated.connect(self._activated)
+        open_incident = QAction("Open incident for this component (I)", self.table)
+        open_incident.setShortcut(QKeySequence(Qt.Key.Key_I))
+        open_incident.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        open_incident.triggered.connect(self.request_incident)
+        self.table.addAction(open_incident)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
 
     def refresh_ages(self) -> None:
         self.model.refresh_ages()
+
+    def request_incident(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        view = rows[0].data(self.model.VIEW_ROLE)
+        self.incidentRequested.emit(view.id)
+        return view.id
 
     def _activated(self, index) -> None:
         view = index.siblingAtColumn(0).data(self.model.VIEW_ROLE)

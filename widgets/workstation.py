@@ -31,6 +31,7 @@ def build_workstation(store: BoardStore, sessions: sessionmaker[Session], title:
     incidents = IncidentDesk(window, IncidentService(sessions, author=_user(), channels=channels))
     window.add_view("incidents", "Incidents", incidents.board)
     alerts.openIncident.connect(lambda alert: incidents.open(alert=alert))
+    components.incidentRequested.connect(lambda cid: incidents.open(component_ids=[cid]))
     banner = AlertBanner()
     window.top_area.addWidget(banner)
     banner.clicked.connect(lambda: window.show_view("alerts"))
