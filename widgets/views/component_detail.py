@@ -200,6 +200,11 @@ class ComponentDetailView(QWidget):
         plot.getAxis("left").setWidth(70)  # equal widths keep both charts' time axes aligned
         plot.showGrid(x=False, y=True, alpha=GRID_ALPHA)
         plot.setMenuEnabled(False)
+        # Ranges are set by hand after each load: no auto-range pass over the data on every
+        # item added; draw only what is in view, at most ~one point per pixel (min/max kept).
+        plot.disableAutoRange()
+        plot.setClipToView(True)
+        plot.setDownsampling(auto=True, mode="peak")
         return plot
 
     def _tree(self, headers: list[str]) -> QTreeWidget:

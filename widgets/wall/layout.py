@@ -65,6 +65,12 @@ class TileFacts:
         return _RANK[self.status]
 
 
+def only_duration_moved(old: TileFacts, new: TileFacts) -> bool:
+    """True when the tick moved the duration on and nothing else: only the status line needs repainting."""
+    return (old.status is new.status and old.latency == new.latency and old.cause == new.cause
+            and old.symptom == new.symptom and old.flapping == new.flapping and old.name == new.name)
+
+
 def tile_facts(view, now: dt.datetime) -> TileFacts:
     """``view`` is a ``noc_app.live.ComponentView``."""
     duration = None

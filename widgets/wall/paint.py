@@ -7,7 +7,7 @@ Qt's paint events only copy rectangles of that canvas to the screen.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, QStaticText
 
 from noc_app.domain import Status
 from widgets.theme import LOOKS
@@ -22,6 +22,31 @@ CAUSE_BORDER = QColor("#FFFFFF")
 
 
 _FONTS: dict[tuple[str, int], tuple[QFont, QFont]] = {}
+_METRICS: dict[int, tuple[QFontMetrics, QFontMetrics]] = {}
+#: Pre-laid-out name lines, keyed by (name, width, font): a tile's name never
+#: changes, so it is elided and shaped once, not on every repaint. Bounded.
+_NAMES: dict[tuple[str, int, int], tuple[QStaticText, int]] = {}
+_NAMES_MAX = 50_000
+_COLOURS: dict[str, QColor] = {}
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_NO_BRUSH = Qt.BrushStyle.NoBrush
+_FILLED_WHITE = QColor("#e8e8e8")
+
+
+def _colour(name: str) -> QColor:
+    c = _COLOURS.get(name)
+    if c is None:
+        c = _COLOURS[name] = QColor(name)
+    return c
+
+
+def _metrics(bold: QFont, regular: QFont) -> tuple[QFontMetrics, QFontMetrics]:
+    key = id(bold)  # the fonts are cached (and kept alive) in _FONTS, so their id is stable
+    m = _METRICS.get(key)
+    if m is None:
+        m = _METRICS[key] = (QFontMetrics(bold), QFontMetrics(regular))
+    return m
 
 
 def fonts(base: QFont, px: int) -> tuple[QFont, QFont]:
@@ -39,16 +64,72 @@ def fonts(base: QFont, px: int) -> tuple[QFont, QFont]:
     return bold, regular
 
 
-def paint_tile(p: QPainter, r: QRect, facts: TileFacts, px: int, base: QFont) -> None:
-    p.setClipRect(r)  # a tile never paints over its neighbours
+class TileGeometry:
+    """Where a tile's two lines go; the same for every tile of one size, so computed once per size."""
+
+    __slots__ = ("pad", "inner", "name", "status")
+
+    def __init__(self, r: QRect, px: int, filled: bool, cause: bool, line_h: int):
+        pad = max(2, round(px * 0.35))
+        if cause:
+            pad += max(3, round(px * 0.3)) // 2
+        inner = r.adjusted(pad + (round(px * 0.3) if not filled else 0), pad // 2, -pad, -pad // 2)
+        top = inner.top() + max(0, (inner.height() - 2 * line_h) // 2)
+        self.name = QRect(inner.left(), top, inner.width(), line_h)
+        self.status = QRect(inner.left(), top + line_h, inner.width(), line_h)
+
+
+_GEOMETRY: dict[tuple, TileGeometry] = {}
+
+
+def _geometry(r: QRect, px: int, filled: bool, cause: bool, line_h: int) -> TileGeometry:
+    """The lines' rectangles relative to the tile's top-left corner (tiles differ only by position)."""
+    key = (r.width(), r.height(), px, filled, cause, line_h)
+    g = _GEOMETRY.get(key)
+    if g is None:
+        if len(_GEOMETRY) > 1000:
+            _GEOMETRY.clear()
+        g = _GEOMETRY[key] = TileGeometry(QRect(0, 0, r.width(), r.height()), px, filled, cause, line_h)
+    return g
+
+
+def _name_text(name: str, width: int, bold: QFont, fm: QFontMetrics) -> tuple[QStaticText, int]:
+    key = (name, width, id(bold))
+    hit = _NAMES.get(key)
+    if hit is None:
+        if len(_NAMES) >= _NAMES_MAX:
+            _NAMES.clear()
+        st = QStaticText(fm.elidedText(name, Qt.TextElideMode.ElideRight, width))
+        st.setTextFormat(Qt.TextFormat.PlainText)
+        st.prepare(font=bold)
+        hit = _NAMES[key] = (st, fm.ascent())
+    return hit
+
+
+def paint_tile(p: QPainter, r: QRect, facts: TileFacts, px: int, base: QFont, status_only: bool = False) -> None:
+    """Paint a whole tile; ``status_only`` repaints just its status line (the 1 s duration tick)."""
     look = LOOKS[facts.status]
-    colour = QColor(look.colour)
+    colour = _colour(look.colour)
     filled = facts.status not in (Status.OK, Status.IMPACTED)
-    pad = max(2, round(px * 0.35))
+    bold, regular = fonts(base, px)
+    fm, rm = _metrics(bold, regular)
+    line_h = fm.height()
+    g = _geometry(r, px, filled, facts.cause, line_h)
+    x0, y0 = r.left(), r.top()
+    status_rect = g.status.translated(x0, y0)
+    if status_only and filled:
+        # Only the status line changes on the tick: clear it to the tile's colour and redraw it.
+        clip = status_rect.intersected(r)
+        p.setClipRect(clip)
+        p.fillRect(clip, colour)
+        _status_line(p, status_rect, facts, look.symbol, fm, rm, bold, regular, _colour(look.text_colour))
+        p.setClipping(False)
+        return
+    p.setClipRect(r)  # a tile never paints over its neighbours
     if filled:
         # Problems are solid blocks of their colour: visible from across the room.
         p.fillRect(r, colour)
-        text = QColor(look.text_colour)
+        text = _colour(look.text_colour)
     elif facts.status == Status.IMPACTED:
         # Fine itself, hurt by a dependency: outlined and hatched, never solid,
         # so it cannot be mistaken for a failure even in greyscale.
@@ -58,40 +139,32 @@ def paint_tile(p: QPainter, r: QRect, facts: TileFacts, px: int, base: QFont) ->
         p.fillRect(r, QBrush(hatch, Qt.BrushStyle.BDiagPattern))
         width = max(2, round(px * 0.18))
         p.setPen(QPen(colour, width))
-        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setBrush(_NO_BRUSH)
         p.drawRect(r.adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
         text = colour
     else:
         p.fillRect(r, OK_TILE)
-        p.fillRect(QRect(r.left(), r.top(), max(2, round(px * 0.3)), r.height()), colour)
-        text = QColor("#e8e8e8")
+        p.fillRect(QRect(x0, y0, max(2, round(px * 0.3)), r.height()), colour)
+        text = _FILLED_WHITE
     if facts.cause:
         # The probable cause: a thick white frame, the heaviest mark on the wall.
         width = max(3, round(px * 0.3))
         p.setPen(QPen(CAUSE_BORDER, width))
-        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setBrush(_NO_BRUSH)
         p.drawRect(r.adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
-        pad += width // 2
 
-    bold, regular = fonts(base, px)
-    fm = QFontMetrics(bold)
-    line_h = fm.height()
-    inner = r.adjusted(pad + (round(px * 0.3) if not filled else 0), pad // 2, -pad, -pad // 2)
-    top = inner.top() + max(0, (inner.height() - 2 * line_h) // 2)
-    name_rect = QRect(inner.left(), top, inner.width(), line_h)
-    status_rect = QRect(inner.left(), top + line_h, inner.width(), line_h)
-
+    name_rect = g.name
+    static, ascent = _name_text(facts.name, name_rect.width(), bold, fm)
     p.setFont(bold)
     p.setPen(text)
-    name = fm.elidedText(facts.name, Qt.TextElideMode.ElideRight, name_rect.width())
-    p.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
-    _status_line(p, status_rect, facts, look.symbol, fm, bold, regular, text)
+    # QStaticText's position is its top-left; centre the line in its box as drawText's AlignVCenter did.
+    p.drawStaticText(x0 + name_rect.left(), y0 + name_rect.top() + (name_rect.height() - line_h) // 2, static)
+    _status_line(p, status_rect, facts, look.symbol, fm, rm, bold, regular, text)
     p.setClipping(False)
 
 
-def _status_line(p, r: QRect, facts: TileFacts, symbol: str, fm, bold, regular, text) -> None:
+def _status_line(p, r: QRect, facts: TileFacts, symbol: str, fm, rm, bold, regular, text) -> None:
     """``✖ DOWN for 4m12s  [CAUSE] [FLAPPING]  2500 ms``: marks win over latency, the word wins over all."""
-    rm = QFontMetrics(regular)
     badge_pad = max(2, rm.height() // 5)
     badges = [(label, rm.horizontalAdvance(label) + 2 * badge_pad) for label in facts.labels]
     room = r.width()
@@ -110,8 +183,10 @@ def _status_line(p, r: QRect, facts: TileFacts, symbol: str, fm, bold, regular, 
     badges = shown
     used = fm.horizontalAdvance(status)
     p.setFont(bold)
-    p.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-               fm.elidedText(status, Qt.TextElideMode.ElideRight, room))
+    p.setPen(text)
+    if used > room:
+        status = fm.elidedText(status, Qt.TextElideMode.ElideRight, room)
+    p.drawText(r, _LEFT, status)
     x = r.left() + used + badge_pad
     p.setFont(regular)
     for label, w in badges:
@@ -129,7 +204,7 @@ def _status_line(p, r: QRect, facts: TileFacts, symbol: str, fm, bold, regular, 
         x += w + badge_pad
     if facts.latency and x + rm.horizontalAdvance(facts.latency) <= r.right():
         p.setPen(text)
-        p.drawText(r, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, facts.latency)
+        p.drawText(r, _RIGHT, facts.latency)
 
 
 def paint_heading(p: QPainter, r: QRect, title: str, counts: dict[Status, int], total: int,

@@ -26,12 +26,17 @@ from PySide6.QtWidgets import QWidget
 from noc_app.domain import Status
 from widgets.board_store import BoardStore
 from widgets.wall import paint
-from widgets.wall.layout import Plan, TileFacts, ordered, plan, tile_facts
+from widgets.wall.layout import Plan, TileFacts, only_duration_moved, ordered, plan, tile_facts
 
-FRAME_MS = 16  # one display frame: bursts of changes within it become one repaint
+FRAME_MS = 15  # a display frame (16.7 ms at 60 Hz) with room for timer jitter: bursts of changes within it become one repaint
 #: Work per frame before the rest waits for the next one: a burst of 10,000
 #: changes (a resync) must not freeze the wall, it fills in over a few frames.
 FRAME_BUDGET_S = 0.006
+#: Idle frames before the frame clock stops. Stopping at the first idle frame and
+#: restarting on the next change loses the clock's phase (a change 4 ms after a
+#: frame gives the next one 20 ms later: 50 frames/s at best); a running clock
+#: keeps the 16 ms cadence through a stream of changes and costs ~nothing idle.
+IDLE_FRAMES = 30
 
 
 def timer(parent, ms: int, slot, single: bool = False) -> QTimer:
@@ -95,8 +100,12 @@ class ComponentWall(QWidget):
         self._facts: dict[str, TileFacts] = {cid: tile_facts(board.component(cid), now)
                                              for cid in board.component_ids()}
         self._groups: dict[str, list[str]] = {}
+        self._counts: dict[str, dict[Status, int]] = {}  # per group, kept up to date: headings read them
         for cid, facts in self._facts.items():
             self._groups.setdefault(facts.group, []).append(cid)
+            counts = self._counts.setdefault(facts.group, {})
+            counts[facts.status] = counts.get(facts.status, 0) + 1
+        self._idle = 0
         self._order_groups()
         self._plan: Plan | None = None
         self._page = 0
@@ -164,6 +173,7 @@ class ComponentWall(QWidget):
         groups: set[str] = set()
         with _CanvasPainter(self._shown) as shown, _CanvasPainter(self._next) as composing:
             # Fold and paint one tile at a time, so the budget covers the painting too.
+            font, px = self.font(), self._plan.font_px
             for queue in (self._dirty, self._tick_dirty):
                 while queue and time.perf_counter() < deadline:
                     cid = next(iter(queue))
@@ -177,17 +187,26 @@ class ComponentWall(QWidget):
                         self._needs_resort = True
                     if new.status != old.status:
                         groups.add(new.group)
+                        counts = self._counts[new.group]
+                        counts[old.status] -= 1
+                        counts[new.status] = counts.get(new.status, 0) + 1
+                    # The 1 s tick moves durations on: only the status line is repainted.
+                    status_only = not new.cause and only_duration_moved(old, new)
                     rect = self._shown.rects.get(cid)
                     if rect is not None:
-                        paint.paint_tile(shown, rect, new, self._plan.font_px, self.font())
+                        paint.paint_tile(shown, rect, new, px, font, status_only)
                         region += rect
                     if composing is not None and ("tile", cid) in self._next.done:
-                        paint.paint_tile(composing, self._next.rects[cid], new, self._plan.font_px, self.font())
+                        paint.paint_tile(composing, self._next.rects[cid], new, px, font, status_only)
             for name in groups:  # the group headings' own totals
                 if name in self._shown.headings:
                     region += self._paint_heading(shown, self._shown, name)
                 if composing is not None and ("heading", name) in self._next.done:
                     self._paint_heading(composing, self._next, name)
+            if self._shown.todo:  # the first layout, still being painted in
+                drawn = self._compose(shown, self._shown, deadline)
+                if drawn is not None:
+                    region += drawn
             if composing is not None:
                 self._compose(composing, self._next, deadline)
         if self._next is not None and not self._next.todo:
@@ -196,8 +215,12 @@ class ComponentWall(QWidget):
             region = QRegion(self.rect())
         if self._needs_resort and not self._resorter.isActive():
             self._resorter.start()
-        if not (self._dirty or self._tick_dirty or self._next is not None):
-            self._frame.stop()  # idle until the next change; otherwise carry on next frame
+        if self._dirty or self._tick_dirty or self._next is not None or not self._shown_complete():
+            self._idle = 0
+        else:
+            self._idle += 1
+            if self._idle >= IDLE_FRAMES:
+                self._frame.stop()  # idle until the next change
         self._flush_s += time.perf_counter() - start
         if not region.isEmpty():
             self.update(region)
@@ -250,12 +273,21 @@ class ComponentWall(QWidget):
         return _Canvas(self, boxes, self._margin(), spare)
 
     def _ensure_shown(self) -> None:
-        """The first layout (and one after a resize) is painted at once: there is nothing to show meanwhile."""
+        """The first layout (and one after a resize) becomes the shown page at once, but empty:
+        the frame clock paints it in over the next frames (headings first, then tiles in reading
+        order) under the frame budget, so a 10,000-tile wall does not freeze while it first draws."""
         if self._shown is None:
-            canvas = self._new_canvas()
-            with _CanvasPainter(canvas) as p:
-                self._compose(p, canvas, None)
-            self._shown, self._next = canvas, None
+            self._shown, self._next = self._new_canvas(), None
+            self._idle = 0
+            if not self._frame.isActive():
+                self._frame.start()
+
+    def _shown_complete(self) -> bool:
+        return self._shown is None or not self._shown.todo
+
+    def layout_complete(self) -> bool:
+        """Every tile of the page on screen has been painted (the first draw is spread over frames)."""
+        return self._shown is not None and not self._shown.todo
 
     def _start_next(self) -> None:
         if self._next is not None:
@@ -264,21 +296,24 @@ class ComponentWall(QWidget):
         if not self._frame.isActive():
             self._frame.start()
 
-    def _compose(self, p: QPainter, canvas: _Canvas, deadline: float | None) -> None:
+    def _compose(self, p: QPainter, canvas: _Canvas, deadline: float | None) -> QRect | None:
+        """Paint what is still to paint of ``canvas`` until ``deadline``; returns the area painted."""
+        drawn: QRect | None = None
+        font, px = self.font(), self._plan.font_px
         while canvas.todo and (deadline is None or time.perf_counter() < deadline):
             kind, key = canvas.todo.pop()
             if kind == "heading":
-                self._paint_heading(p, canvas, key)
+                rect = self._paint_heading(p, canvas, key)
             else:
-                paint.paint_tile(p, canvas.rects[key], self._facts[key], self._plan.font_px, self.font())
+                rect = canvas.rects[key]
+                paint.paint_tile(p, rect, self._facts[key], px, font)
             canvas.done.add((kind, key))
+            drawn = rect if drawn is None else drawn.united(rect)
+        return drawn
 
     def _paint_heading(self, p: QPainter, canvas: _Canvas, name: str) -> QRect:
         rect, continued = canvas.headings[name]
-        counts: dict[Status, int] = {}
-        for cid in self._groups[name]:
-            s = self._facts[cid].status
-            counts[s] = counts.get(s, 0) + 1
+        counts = self._counts[name]
         paint.paint_heading(p, rect, name, counts, len(self._groups[name]), self._plan.font_px,
                             self.font(), continued)
         if len(self._plan.pages) > 1 and rect.top() <= self._margin():

@@ -8,9 +8,10 @@ child inherits that font, so views scale with the screen, not the desk.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
@@ -26,6 +27,50 @@ HEADER_BG = QColor("#22262d")
 
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+def _since_process_start() -> float:
+    """Seconds since this process started (Linux /proc, 10 ms resolution; else since this module loaded)."""
+    try:
+        with open("/proc/self/stat") as f:
+            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        import time
+        return time.perf_counter() - _LOADED
+
+
+_LOADED = __import__("time").perf_counter()
+
+
+class _FirstPaintReporter(QObject):
+    """``NOC_REPORT_FIRST_PAINT=1`` (bench/bench_startup.py): print ``first-paint <s>`` once the
+    shown view has been painted, and ``wall-complete <s>`` once a view that paints its first
+    layout over several frames (the component wall) has all of it on screen; seconds since
+    the process started, on stdout, once each."""
+
+    def __init__(self, window: QWidget, views):
+        super().__init__(window)
+        self.views = list(views)
+        self.first = self.complete = False
+        for view in self.views:
+            view.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Paint and not (self.first and self.complete):
+            QTimer.singleShot(0, lambda v=obj: self._after_paint(v))  # after the paint has completed
+        return False
+
+    def _after_paint(self, view) -> None:
+        if not self.first:
+            self.first = True
+            print(f"first-paint {_since_process_start():.3f}", flush=True)
+        done = getattr(view, "layout_complete", None)
+        if not self.complete and (done is None or done()):
+            self.complete = True
+            print(f"wall-complete {_since_process_start():.3f}", flush=True)
 
 
 class WallHeader(QWidget):
@@ -189,6 +234,8 @@ class WallWindow(QWidget):
         self._totals_soon = timer(self, 250, self.tick, single=True)
         store.componentsChanged.connect(self._soon)
         self.tick()
+        if os.environ.get("NOC_REPORT_FIRST_PAINT") == "1":
+            self._paint_reporter = _FirstPaintReporter(self, views.values())
 
     # --- public API ------------------------------------------------------
     @property
