@@ -1,14 +1,26 @@
 """Run every check on its own interval with a bounded worker pool.
 
-- Each check has its own due time; the first run of each is spread over its
-  interval (jitter) so a thousand checks do not fire in the same second.
+- Each check has its own due time. The first run of each is spread over
+  ``min(interval, 2 s)`` (jitter), so a fresh start shows every status
+  within seconds; the second run then lands at a random moment within one
+  interval of the first, so from then on the checks' phases are uniform over
+  the whole interval and each round is an even stream, not a start-up burst
+  repeated every interval (10,000 checks due in the same 2 s every 10 s
+  would need five times the sustained rate).
 - At most one run of a check is in flight; a slow endpoint holds one worker
   for at most its timeout and never delays the other checks' due times.
 - Due times advance from the *scheduled* time, not the finish time, so
   intervals do not drift; a run that overruns its interval is followed
   immediately by the next.
-- While a state change awaits confirmation the check is re-run every
-  ``recheck_s`` instead of waiting a whole interval.
+- While a state change awaits confirmation the check is re-run quickly
+  instead of waiting a whole interval: the first re-check after
+  ``first_recheck_s`` (default ``recheck_s / 4``: a one-off blip such as a
+  reset connection is ruled out at once), the following ones every
+  ``recheck_s`` (a short hiccup must outlast them). With retries = 2 a real
+  outage is confirmed about ``first_recheck_s + recheck_s`` after the first
+  failed check.
+- The scheduler thread is woken only when a new due time comes before the
+  one it is waiting for, not on every completion.
 
 Results reach ``on_outcome(result, outcome)`` on a worker thread; callers
 hand them on (a queue to storage, a Qt signal to the GUI).
@@ -61,6 +73,7 @@ class Scheduler:
         in_maintenance: InMaintenance | None = None,
         clock: Callable[[], float] = time.monotonic,
         seed: int | None = None,
+        first_recheck_s: float | None = None,
     ):
         self._checks = {c.key: c for c in checks}
         self._machines = {
@@ -70,6 +83,7 @@ class Scheduler:
         self._on_outcome = on_outcome
         self._in_maintenance = in_maintenance or (lambda _spec: False)
         self._recheck_s = recheck_s
+        self._first_recheck_s = recheck_s / 4 if first_recheck_s is None else first_recheck_s
         self._clock = clock
         self._rng = random.Random(seed)
         self._workers = workers
@@ -77,6 +91,8 @@ class Scheduler:
         self._seq = 0
         self._latest: dict[str, int] = {}  # key -> seq of its only valid heap entry
         self._in_flight: set[str] = set()
+        self._unphased: set[str] = set()  # first run pending: the next one picks the steady phase
+        self._confirming: set[str] = set()  # a change awaits confirmation: re-checks under way
         self._active: set[str] = set(self._checks)  # shared mode: the checks this poller leases
         self._cond = threading.Condition()
         self._stopping = False
@@ -94,6 +110,7 @@ class Scheduler:
             if active is not None:
                 self._active = set(active) & set(self._checks)
             for key in self._active:
+                self._unphased.add(key)
                 self._push(now + self._jitter(key), key)
         self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="check")
         self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
@@ -127,6 +144,8 @@ class Scheduler:
                 if key in seeds:
                     machine.seed(seeds[key].status, seeds[key].since)
                 self._machines[key] = machine
+                self._unphased.add(key)
+                self._confirming.discard(key)
                 self._push(now + self._jitter(key), key)
             self._active = keys
             self._cond.notify()
@@ -145,11 +164,13 @@ class Scheduler:
             self._push(self._clock(), key)
             self._cond.notify()
 
-    def _push(self, due: float, key: str) -> None:
+    def _push(self, due: float, key: str) -> bool:
+        """Queue ``key`` at ``due``; True when it became the earliest entry (wake the loop)."""
         # Re-pushing a key invalidates its older heap entry (lazy deletion).
         self._seq += 1
         self._latest[key] = self._seq
         heapq.heappush(self._heap, (due, self._seq, key))
+        return self._heap[0][1] == self._seq
 
     def _loop(self) -> None:
         with self._cond:
@@ -181,14 +202,27 @@ class Scheduler:
             log.exception("check %s failed unexpectedly", key)
         finally:
             finished = self._clock()
-            if outcome is not None and outcome.pending:
-                next_due = finished + min(self._recheck_s, spec.interval_s)
-            else:
-                next_due = due + spec.interval_s
-                if next_due < finished:
-                    next_due = finished
             with self._cond:
+                if outcome is not None and outcome.pending:
+                    first = key not in self._confirming
+                    self._confirming.add(key)
+                    delay = self._first_recheck_s if first else self._recheck_s
+                    next_due = finished + min(delay, spec.interval_s)
+                else:
+                    self._confirming.discard(key)
+                    if key in self._unphased:
+                        # Any offset drawn uniformly over one interval makes the
+                        # phase uniform, whatever the start-up jitter was. From
+                        # the actual start: after an overloaded start-up burst,
+                        # offsets from the due time would mostly be past already
+                        # and the burst would repeat.
+                        next_due = started + self._rng.uniform(0, spec.interval_s)
+                        self._unphased.discard(key)
+                    else:
+                        next_due = due + spec.interval_s
+                    if next_due < finished:
+                        next_due = finished
                 self._in_flight.discard(key)
                 if not self._stopping and key in self._active:
-                    self._push(next_due, key)
-                    self._cond.notify()
+                    if self._push(next_due, key):
+                        self._cond.notify()
