@@ -141,3 +141,45 @@ def test_template_errors_are_reported_not_raised_midway():
                              ("{priority!r}", "without a format"), ("{}", "unknown placeholder")]:
         with pytest.raises(TemplateError, match=message):
             validate_template(subject, "")
+
+
+def test_replayed_note_is_added_once(db_url):
+    from noc_app.incidents import IncidentService
+    from noc_app.workspace import open_workspace
+
+    workspace = open_workspace(Path(__file__).parent / "data" / "small_topology.toml", db_url)
+    service = IncidentService(workspace.sessions, author="alice")
+    incident = service.open_incident("API errors", "customer_call")
+    first = service.add_note(incident.incident_id, "restarted pgbouncer", client_ref="note-1")
+    replay = service.add_note(incident.incident_id, "restarted pgbouncer", client_ref="note-1")
+    other = service.add_note(incident.incident_id, "restarted pgbouncer")  # no key: a new note
+    assert first.kinds_of_change == ("timeline",) and replay.kinds_of_change == ()
+    assert other.kinds_of_change == ("timeline",)
+    notes = [e for e in service.timeline(incident.incident_id) if e.kind == "note"]
+    assert len(notes) == 2
+    workspace.close()
+
+
+def test_downgrade_and_upgrade_keep_the_timeline_append_only(db_url):
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from noc_app.storage import migrate
+    from noc_app.storage.db import make_engine
+
+    engine = make_engine(db_url)
+    migrate.upgrade(engine)
+    migrate.downgrade(engine, "0002")
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO incidents (title, stage, first_recorded_at, manifestation, "
+                          "restore_summary, root_cause, created_at, updated_at, version) VALUES "
+                          "('x', 'record', CURRENT_TIMESTAMP, '', '', '', CURRENT_TIMESTAMP, "
+                          "CURRENT_TIMESTAMP, 1)"))
+        conn.execute(text("INSERT INTO timeline_events (incident_id, at, author, kind, summary) "
+                          "SELECT id, CURRENT_TIMESTAMP, 'a', 'note', 'n' FROM incidents"))
+    with pytest.raises(DBAPIError, match="append-only"):
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM timeline_events"))
+    engine.dispose()

@@ -104,11 +104,21 @@ class ServiceBase:
         return event
 
     def _timeline_only(self, incident_id: int, kind: str, summary: str,
-                       data: Mapping[str, Any] | None = None) -> IncidentChange:
-        """Append one event with no version check: additions never conflict."""
+                       data: Mapping[str, Any] | None = None,
+                       client_ref: str | None = None) -> IncidentChange:
+        """Append one event with no version check: additions never conflict.
+
+        With ``client_ref`` (a key the workstation chose) a replay of the same
+        addition — the outbox retrying after a lost reply — adds nothing.
+        """
         with self._tx() as session:
             incident = self._incident(session, incident_id)
-            self._append(session, incident_id, kind, summary, data)
+            if client_ref is not None and session.scalar(
+                    select(db.TimelineEvent.id).where(db.TimelineEvent.incident_id == incident_id,
+                                                      db.TimelineEvent.client_ref == client_ref)):
+                return IncidentChange(incident_id, incident.version, ())
+            event = self._append(session, incident_id, kind, summary, data)
+            event.client_ref = client_ref
             version = incident.version
         return IncidentChange(incident_id, version, ("timeline",))
 

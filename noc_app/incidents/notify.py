@@ -30,7 +30,6 @@ from noc_app.incidents.values import (
 from noc_app.storage import models as db
 
 DEFAULT_UPDATE_INTERVAL = dt.timedelta(hours=1)
-SUBJECT_MAX = 300  # notifications_sent.subject is VARCHAR(300)
 
 
 @dataclass(frozen=True)
@@ -204,7 +203,7 @@ class NotifyMixin:
             incident = self._incident(session, incident_id)
             for d in deliveries:
                 m = d.message
-                subject = m.subject if len(m.subject) <= SUBJECT_MAX else m.subject[:SUBJECT_MAX - 1] + "…"
+                subject = m.subject  # recorded exactly as sent (TEXT since migration 0003)
                 session.add(db.NotificationSent(
                     incident_id=incident_id, audience=m.audience, channel=m.channel,
                     recipient=m.recipient[:500], customer_id=m.customer_id, template_id=template.id,

@@ -255,13 +255,14 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
             version = incident.version
         return IncidentChange(incident_id, version, ("participants", "timeline"))
 
-    def add_note(self, incident_id: int, text: str) -> IncidentChange:
-        return self._timeline_only(incident_id, "note", check_text(text, "note", required=True))
+    def add_note(self, incident_id: int, text: str, client_ref: str | None = None) -> IncidentChange:
+        return self._timeline_only(incident_id, "note", check_text(text, "note", required=True),
+                                   client_ref=_ref(client_ref))
 
     # -- restore -------------------------------------------------------------------------
-    def add_restore_step(self, incident_id: int, text: str) -> IncidentChange:
+    def add_restore_step(self, incident_id: int, text: str, client_ref: str | None = None) -> IncidentChange:
         return self._timeline_only(incident_id, "restore_step",
-                                   check_text(text, "restore step", required=True))
+                                   check_text(text, "restore step", required=True), client_ref=_ref(client_ref))
 
     def restore(self, incident_id: int, path: RestorePath | str, summary: str,
                 expected_version: int, restored_at: dt.datetime | None = None) -> IncidentChange:
@@ -382,3 +383,9 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
         missing = sorted(ids - found)
         if missing:
             raise NotFoundError(f"unknown {what}{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+
+
+def _ref(client_ref: str | None) -> str | None:
+    if client_ref is not None and not (0 < len(client_ref) <= 64):
+        raise ValidationError("client_ref must be 1 to 64 characters", "client_ref")
+    return client_ref

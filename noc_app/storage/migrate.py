@@ -38,6 +38,14 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     return before, current_revision(engine)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Step the schema back (developer tool; data in dropped columns is lost)."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
 def revision(engine: Engine, message: str) -> None:
     """Autogenerate a new migration from the models (developer tool)."""
     config = alembic_config()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import datetime as dt
 
 from PySide6.QtCore import QDateTime, Qt, Signal
@@ -105,7 +107,9 @@ class InvestigateSection(Section):
             if self.note.toPlainText() == text:  # keep anything typed while it was saving
                 self.dlg.fields.set("note", "")
             self.dlg.say("Note added.", "ok")
-        self.dlg.run("add_note", (self.note_button,), done, incident_id=self.dlg.incident_id, text=text)
+        # A fresh key per note: if the outbox replays it after a lost reply, it is added once.
+        self.dlg.run("add_note", (self.note_button,), done, incident_id=self.dlg.incident_id, text=text,
+                     client_ref=uuid.uuid4().hex)
 
     def scratch_unsaved(self) -> bool:
         return bool(self.note.toPlainText())
@@ -181,7 +185,8 @@ class RestoreSection(Section):
             if self.step.text() == text:
                 self.dlg.fields.set("restore_step", "")
             self.dlg.say("Step recorded.", "ok")
-        self.dlg.run("add_restore_step", (self.step_button,), done, incident_id=self.dlg.incident_id, text=text)
+        self.dlg.run("add_restore_step", (self.step_button,), done, incident_id=self.dlg.incident_id, text=text,
+                     client_ref=uuid.uuid4().hex)
 
     def restored(self) -> None:
         if self.path.currentData() is None or not self.summary.toPlainText().strip():

@@ -92,10 +92,19 @@ class IncidentParticipant(Base):
 
 
 class TimelineEvent(Base):
-    """Append-only: a database trigger refuses UPDATE and DELETE (see migrations)."""
+    """Append-only: a database trigger refuses UPDATE and DELETE (see migrations).
+
+    ``client_ref`` is a key the writing workstation chooses for an addition,
+    so replaying it from the offline outbox after a lost reply adds nothing.
+    """
 
     __tablename__ = "timeline_events"
-    __table_args__ = (Index("ix_timeline_events_incident_id_at", "incident_id", "at"),)
+    __table_args__ = (
+        Index("ix_timeline_events_incident_id_at", "incident_id", "at"),
+        # A unique index, not a constraint: SQLite adds it without rebuilding the
+        # table (a rebuild would drop the append-only triggers).
+        Index("ux_timeline_events_incident_id_client_ref", "incident_id", "client_ref", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
@@ -104,6 +113,7 @@ class TimelineEvent(Base):
     kind: Mapped[str] = mapped_column(String(40))  # note, check_transition, classification, ...
     summary: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any] | None]
+    client_ref: Mapped[str | None] = mapped_column(String(64))
 
 
 class NotificationSent(Base):
@@ -118,7 +128,7 @@ class NotificationSent(Base):
     recipient: Mapped[str] = mapped_column(String(500))
     customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
     template_id: Mapped[str | None] = mapped_column(String(100))
-    subject: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     ok: Mapped[bool] = mapped_column(default=True)

@@ -1,0 +1,38 @@
+"""The database refuses to rewrite the timeline: triggers against UPDATE and DELETE.
+
+Shared by the migrations that create the table and by any that rebuild it
+(SQLite's batch mode copies a table and drops the original, and its
+triggers with it).
+"""
+
+from __future__ import annotations
+
+
+def forbid_timeline_rewrites(op) -> None:
+    # The timeline is evidence: the database itself refuses UPDATE and DELETE,
+    # whatever client or bug tries it.
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION noc_timeline_append_only() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'timeline events are append-only'; END; $$ LANGUAGE plpgsql"
+        )
+        op.execute(
+            "CREATE TRIGGER timeline_events_append_only BEFORE UPDATE OR DELETE "
+            "ON timeline_events FOR EACH ROW EXECUTE FUNCTION noc_timeline_append_only()"
+        )
+    else:
+        for action in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER timeline_events_no_{action.lower()} BEFORE {action} "
+                "ON timeline_events BEGIN "
+                "SELECT RAISE(ABORT, 'timeline events are append-only'); END"
+            )
+
+
+def allow_timeline_rewrites(op) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS timeline_events_append_only ON timeline_events")
+        op.execute("DROP FUNCTION IF EXISTS noc_timeline_append_only()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS timeline_events_no_update")
+        op.execute("DROP TRIGGER IF EXISTS timeline_events_no_delete")
