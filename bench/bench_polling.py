@@ -38,7 +38,6 @@ import heapq
 import os
 import platform
 import random
-import statistics
 import sys
 import threading
 import time

@@ -87,19 +87,28 @@ class HealthFormat(str, enum.Enum):
 
 
 class DetectionMeans(str, enum.Enum):
+    """How an incident was first noticed (recorded with it)."""
+
     CUSTOMER_CALL = "customer_call"
     INTERNAL_MONITORING = "internal_monitoring"
     EXTERNAL_MONITORING = "external_monitoring"
     VENDOR_CALL = "vendor_call"
     INTERNAL_STAFF = "internal_staff"
+    OTHER = "other"
 
 
-class IncidentStage(str, enum.Enum):
-    DETECT = "detect"
-    RECORD = "record"
-    CLASSIFY = "classify"
-    NOTIFY = "notify"
-    ESCALATE = "escalate"
-    INVESTIGATE = "investigate"
-    RESTORE = "restore"
-    CLOSED = "closed"
+class Level(str, enum.Enum):
+    """Impact or urgency on the ITIL scale."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+#: The ITIL priority matrix, (impact, urgency) -> priority; the impact engine's
+#: suggestion and the incident dialog's classification both use it.
+ITIL_MATRIX: dict[tuple[Level, Level], str] = {
+    (Level.HIGH, Level.HIGH): "P1", (Level.HIGH, Level.MEDIUM): "P2", (Level.HIGH, Level.LOW): "P3",
+    (Level.MEDIUM, Level.HIGH): "P2", (Level.MEDIUM, Level.MEDIUM): "P3", (Level.MEDIUM, Level.LOW): "P4",
+    (Level.LOW, Level.HIGH): "P3", (Level.LOW, Level.MEDIUM): "P4", (Level.LOW, Level.LOW): "P5",
+}

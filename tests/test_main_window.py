@@ -120,7 +120,6 @@ def test_workstation_has_every_view_and_shortcuts(qtbot, store, tmp_path):
 def test_open_incident_from_an_alert(qtbot, store, tmp_path):
     from PySide6.QtCore import QSettings
 
-    from noc_app.storage.db import make_engine, session_factory
     from noc_app.workspace import open_workspace
     from widgets.incidents import IncidentDialog
     from widgets.workstation import build_workstation

@@ -11,30 +11,15 @@ words; the incident manager decides.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass
 
 import numpy as np
 
 from noc_app.domain import Criticality
+from noc_app.domain import ITIL_MATRIX, Level
 from noc_app.impact import codes as c
 from noc_app.impact.model import CRITICALITY_RANK
 from noc_app.impact.result import ImpactResult
-
-
-class Level(str, enum.Enum):
-    HIGH = "High"
-    MEDIUM = "Medium"
-    LOW = "Low"
-
-
-#: The ITIL priority matrix, (impact, urgency) -> priority.
-ITIL_MATRIX: dict[tuple[Level, Level], str] = {
-    (Level.HIGH, Level.HIGH): "P1", (Level.HIGH, Level.MEDIUM): "P2", (Level.HIGH, Level.LOW): "P3",
-    (Level.MEDIUM, Level.HIGH): "P2", (Level.MEDIUM, Level.MEDIUM): "P3",
-    (Level.MEDIUM, Level.LOW): "P4",
-    (Level.LOW, Level.HIGH): "P3", (Level.LOW, Level.MEDIUM): "P4", (Level.LOW, Level.LOW): "P5",
-}
 
 
 @dataclass(frozen=True)

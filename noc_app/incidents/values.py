@@ -12,22 +12,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from noc_app.domain import ITIL_MATRIX, DetectionMeans, Level  # noqa: F401 - DetectionMeans re-exported
 from noc_app.incidents.errors import ValidationError
-
-
-class DetectionMeans(str, enum.Enum):
-    CUSTOMER_CALL = "customer_call"
-    INTERNAL_MONITORING = "internal_monitoring"
-    EXTERNAL_MONITORING = "external_monitoring"
-    VENDOR_CALL = "vendor_call"
-    INTERNAL_STAFF = "internal_staff"
-    OTHER = "other"
-
-
-class Level(str, enum.Enum):
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
 
 
 class RestorePath(str, enum.Enum):
@@ -57,14 +43,6 @@ class StatusPageState(str, enum.Enum):
 
 
 PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
-
-#: ITIL: impact x urgency -> priority (the same matrix as the impact engine's suggestion).
-ITIL_MATRIX: dict[tuple[Level, Level], str] = {
-    (Level.HIGH, Level.HIGH): "P1", (Level.HIGH, Level.MEDIUM): "P2", (Level.HIGH, Level.LOW): "P3",
-    (Level.MEDIUM, Level.HIGH): "P2", (Level.MEDIUM, Level.MEDIUM): "P3",
-    (Level.MEDIUM, Level.LOW): "P4",
-    (Level.LOW, Level.HIGH): "P3", (Level.LOW, Level.MEDIUM): "P4", (Level.LOW, Level.LOW): "P5",
-}
 
 #: Stages in the order the practice runs them; an incident only moves forward.
 STAGES = ("record", "classify", "notify", "escalate", "investigate", "restore", "closed")

@@ -7,7 +7,6 @@ dialog's ``save``/``run``; none of them talks to the database itself.
 
 from __future__ import annotations
 
-import datetime as dt
 
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
