@@ -98,3 +98,21 @@ def test_data_age_goes_loud_when_updates_stop_and_clears(qtbot, store):
     feed(store, now[0])
     window.tick()
     assert not window.header.is_loud
+
+
+def test_dependency_map_text_is_wall_sized_at_1080p(qtbot):
+    from PySide6.QtCore import QRect
+
+    from noc_app.demo import DEMO_TOPOLOGY_PATH
+    from widgets.views import DependencyMapView
+
+    demo = BoardStore(StatusBoard(load_topology(DEMO_TOPOLOGY_PATH)))
+    depmap = DependencyMapView(demo)
+    window = WallWindow(demo, {"map": depmap})
+    qtbot.addWidget(window)
+    window.set_wall_geometry(QRect(0, 0, 1920, 1080))
+    window.show()
+    qtbot.waitUntil(lambda: depmap.smallest_text_px() > 0, timeout=3000)
+    qtbot.wait(50)
+    # The demo's widest layer has 10 nodes: the map must re-arrange, not shrink the text.
+    assert depmap.smallest_text_px() >= wall_text_px(1080) - 0.5

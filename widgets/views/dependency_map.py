@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QFontInfo, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView, QWidget
 
 from noc_app.domain import Status
@@ -32,17 +32,34 @@ AFFECTED = (Status.DOWN, Status.DEGRADED, Status.IMPACTED)
 
 
 class NodeSize:
-    """Node geometry in scene units, all from one font's metrics."""
+    """Node geometry in scene units, all from one font's metrics.
+
+    ``width`` and ``name_lines`` may be reduced by the map's placement (``set_shape``) so a
+    wide layer fits the screen at full text size: names are then elided (the tooltip has
+    them whole), the text itself never shrinks."""
 
     def __init__(self, font: QFont):
         fm = QFontMetricsF(font)
         self.line = fm.height()
-        self.width = fm.averageCharWidth() * 22  # about 18 bold characters of name per line
+        self.full_width = fm.averageCharWidth() * 22  # about 18 bold characters of name per line
         self.pad = fm.height() * 0.3
-        self.height = 3 * self.line + 2 * self.pad  # two lines of name, one of status
+        bold = QFont(font)
+        bold.setBold(True)
+        bm = QFontMetricsF(bold)
+        # The narrowest node still shows every status word whole ("⚒ MAINTENANCE"); the
+        # flapping mark moves up to the tag when it does not fit beside the word.
+        self.min_width = max(bm.horizontalAdvance(f"{look(s).symbol} {look(s).word}") for s in Status) \
+            + 2 * self.pad
         self.gap_x = fm.height() * 0.6
         self.gap_y = fm.height() * 2.6  # room for edges and the tag above a node
+        self.min_gap_y = fm.height() * 1.35  # the tag above a node, and a little room for edges
         self.radius = fm.height() * 0.3
+        self.set_shape(self.full_width, 2)
+
+    def set_shape(self, width: float, name_lines: int) -> None:
+        self.width = width
+        self.name_lines = name_lines
+        self.height = (name_lines + 1) * self.line + 2 * self.pad  # name lines, one of status
 
 
 class NodeItem(QGraphicsItem):
@@ -57,6 +74,9 @@ class NodeItem(QGraphicsItem):
         self.size = size
         self.view = view
         self.symptom_of: tuple[str, ...] = ()
+        #: No other node has this name without its "(...)" part: that part may be dropped.
+        self.unique_base = False
+        self._name_cache: tuple[tuple | None, str] = (None, "")
         self.setToolTip(view.id)
 
     def set_view(self, view: ComponentView, symptom_of: tuple[str, ...] = ()) -> None:
@@ -79,6 +99,30 @@ class NodeItem(QGraphicsItem):
         # The tag above the box and the thick cause outline are inside the bounds.
         return QRectF(-s.pad, -s.line - s.pad, s.width + 2 * s.pad, s.height + s.line + 2 * s.pad)
 
+    def _name_text(self, width: float) -> str:
+        """The name as it fits: whole, else abbreviated (``_short_names``), else elided."""
+        key = (self.view.name, width, self.size.name_lines)
+        if self._name_cache[0] != key:
+            fm = QFontMetricsF(self.bold)
+            if self.size.name_lines > 1:
+                def fit(text):
+                    return _fit_two_lines(text, self.bold, width)
+            else:
+                def fit(text):
+                    return fm.elidedText(text, Qt.TextElideMode.ElideRight, width)
+            text = fit(self.view.name)
+            for shorter in _short_names(self.view.name, self.unique_base):
+                if "…" not in text:
+                    break
+                text = fit(shorter)
+            self._name_cache = (key, text)
+        return self._name_cache[1]
+
+    def resized(self) -> None:
+        """The shared ``NodeSize`` changed: new bounds."""
+        self.prepareGeometryChange()
+        self.update()
+
     def box(self) -> QRectF:
         return QRectF(0, 0, self.size.width, self.size.height)
 
@@ -100,11 +144,16 @@ class NodeItem(QGraphicsItem):
 
         painter.setFont(self.bold)
         painter.setPen(TEXT)
-        name_rect = QRectF(s.pad, s.pad * 0.5, box.width() - 2 * s.pad, 2 * s.line + s.pad)
-        painter.drawText(name_rect, Qt.AlignmentFlag.AlignCenter,
-                         _fit_two_lines(v.name, self.bold, name_rect.width()))
+        name_rect = QRectF(s.pad, s.pad * 0.5, box.width() - 2 * s.pad, s.name_lines * s.line + s.pad)
+        painter.drawText(name_rect, Qt.AlignmentFlag.AlignCenter, self._name_text(name_rect.width()))
         painter.setPen(QColor(looks.text_colour))
-        status_text = f"{looks.symbol} {looks.word}" + ("  ⇄" if v.flapping else "")
+        status_text = f"{looks.symbol} {looks.word}"
+        flap_in_tag = False
+        if v.flapping:
+            if QFontMetricsF(self.bold).horizontalAdvance(status_text + "  ⇄") <= band.width() - 2 * s.pad:
+                status_text += "  ⇄"
+            else:
+                flap_in_tag = True  # a narrow node: the mark goes up to the tag
         painter.drawText(band, Qt.AlignmentFlag.AlignCenter, status_text)
 
         if v.probable_cause:
@@ -118,6 +167,8 @@ class NodeItem(QGraphicsItem):
         painter.drawRoundedRect(box, s.radius, s.radius)
 
         tag = self.tag
+        if flap_in_tag:
+            tag = f"{tag} ⇄" if tag else "⇄ flapping"
         if tag:
             painter.setFont(self.tag_font)
             fm = QFontMetricsF(self.tag_font)
@@ -198,6 +249,9 @@ class DependencyMapView(QWidget):
             node = NodeItem(board.component(cid), font, size)
             self.scene.addItem(node)
             self.nodes[cid] = node
+        bases = [_base_name(n.view.name) for n in self.nodes.values()]
+        for node, base in zip(self.nodes.values(), bases):
+            node.unique_base = bases.count(base) == 1
         for user, deps in self._deps.items():
             for dep in deps:
                 if user in self.nodes and dep in self.nodes:
@@ -210,23 +264,69 @@ class DependencyMapView(QWidget):
     def _place(self) -> None:
         """Position nodes, stretching the layer gap so the graph fills the widget's shape.
 
-        Only positions move (a resize costs a few dozen setPos calls); the
-        gap stays within bounds so edges keep room and layers stay together.
+        Text is never drawn smaller than the widget's font: when the graph at full node
+        size would have to be scaled down to fit (the wall's widest layer), nodes get
+        narrower (names elided, whole in the tooltip), then wide layers wrap onto a second
+        row, with one name line, until the graph fits at scale 1. Only when nothing fits
+        is it scaled down (a window far too small for its font).
+        Only positions move (a resize costs a few dozen setPos calls).
         """
         size, layout = self.size, self.layout
-        n_layers = len(layout.layers)
-        widest = max(len(layer) for layer in layout.layers)
+        if not self.nodes:
+            return
+        layers = [sorted(layer, key=layout.order_of.get) for layer in layout.layers]
+        # Room for the nodes' boxes: a node's bounds add a pad around it and its tag above,
+        # and fitInView keeps 2 px clear on each side.
+        avail_w = self.width() - 4 - 2 * self._margin() - 2 * size.pad
+        avail_h = self.height() - 4 - 2 * self._margin() - size.line - 2 * size.pad
+        shape = self._shape(layers, avail_w, avail_h) if avail_w > 0 and avail_h > 0 else None
+        width, name_lines, per_row = shape or (size.full_width, 2, max(map(len, layers)))
+        if (width, name_lines) != (size.width, size.name_lines):
+            size.set_shape(width, name_lines)
+            for node in self.nodes.values():
+                node.resized()
+        rows = [r for layer in reversed(layers) for r in _balanced(layer, per_row)]  # users on top
+        widest = max(map(len, rows))
         scene_w = widest * (size.width + size.gap_x) - size.gap_x
-        gap_y = size.gap_y
-        if n_layers > 1 and self.width() > 0 and self.height() > 0:
-            wanted_h = scene_w * self.height() / self.width()
-            gap_y = (wanted_h - n_layers * size.height) / (n_layers - 1)
-            gap_y = min(max(gap_y, size.gap_y), size.line * 6)
-        for cid, node in self.nodes.items():
-            node.setPos(*layout.position(cid, size.width, size.height, size.gap_x, gap_y))
+        n_rows = len(rows)
+        gap_y = size.gap_y if shape is None else size.min_gap_y
+        if n_rows > 1 and avail_w > 0 and avail_h > 0:
+            # Fill the widget's shape: at scale 1 its height, else the aspect ratio of it.
+            wanted_h = avail_h if shape is not None else scene_w * avail_h / avail_w
+            gap_y = (wanted_h - n_rows * size.height) / (n_rows - 1)
+            gap_y = min(max(gap_y, size.min_gap_y if shape is not None else size.gap_y), size.line * 6)
+        y = 0.0
+        for row in rows:
+            offset = (widest - len(row)) * (size.width + size.gap_x) / 2
+            for i, cid in enumerate(row):
+                if cid in self.nodes:
+                    self.nodes[cid].setPos(offset + i * (size.width + size.gap_x), y)
+            y += size.height + gap_y
         self._spread_ports()
-        margin = size.line
+        margin = self._margin()
         self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin))
+
+    def _margin(self) -> float:
+        return self.size.line * 0.25  # nodes carry a pad of their own around them
+
+    def _shape(self, layers, avail_w: float, avail_h: float) -> tuple[float, int, int] | None:
+        """(node width, name lines, nodes per row) of the roomiest layout that fits at scale 1."""
+        size = self.size
+        widest = max(map(len, layers))
+        for name_lines in (2, 1):
+            for per_row in range(widest, 0, -1):
+                width = min(size.full_width, (avail_w - (per_row - 1) * size.gap_x) / per_row)
+                if width < size.min_width:
+                    continue
+                n_rows = sum(len(_balanced(layer, per_row)) for layer in layers)
+                height = (name_lines + 1) * size.line + 2 * size.pad
+                if n_rows * height + (n_rows - 1) * size.min_gap_y <= avail_h:
+                    return width, name_lines, per_row
+        return None
+
+    def smallest_text_px(self) -> float:
+        """On-screen pixel size of the smallest text (names, status words and tags share one size)."""
+        return QFontInfo(self.font()).pixelSize() * self.graphics.transform().m11()
 
     def _spread_ports(self) -> None:
         """Order each node's edges by the x of their other end, then space them out."""
@@ -296,6 +396,36 @@ class DependencyMapView(QWidget):
 
     def fit(self) -> None:
         self.graphics.fitInView(self.scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+
+#: Abbreviations a NOC reads at a glance, used only when a name does not fit its node.
+ABBREVIATIONS = (("Kubernetes", "K8s"), ("database", "DB"), ("load balancers", "LBs"),
+                 ("data centre", "DC"), ("Authentication", "Auth"))
+
+
+def _base_name(name: str) -> str:
+    """"Primary database (PostgreSQL)" -> "Primary database"."""
+    return name.split(" (", 1)[0] if name.endswith(")") and " (" in name else name
+
+
+def _short_names(name: str, unique_base: bool) -> list[str]:
+    """Shorter forms of ``name``, mildest first (the full name stays in the tooltip)."""
+    forms = []
+    short = name
+    for long, abbreviation in ABBREVIATIONS:
+        short = short.replace(long, abbreviation)
+    if short != name:
+        forms.append(short)
+    if unique_base and _base_name(short) != short:
+        forms.append(_base_name(short))
+    return forms
+
+
+def _balanced(layer: list[str], per_row: int) -> list[list[str]]:
+    """``layer`` in as few rows of at most ``per_row`` as possible, of near-equal length."""
+    n_rows = max(1, math.ceil(len(layer) / per_row))
+    size = math.ceil(len(layer) / n_rows)
+    return [layer[i:i + size] for i in range(0, len(layer), size)]
 
 
 def _fit_two_lines(text: str, font: QFont, width: float) -> str:

@@ -173,3 +173,23 @@ def _place(width: int, height: int, groups, font_px: int) -> Plan:
             y += tile_h + gap
         y += group_gap
     return Plan(font_px, columns, tuple(tuple(p) for p in pages if p))
+
+
+def tile_slots(placed: Plan) -> dict[str, list[tuple[int, Box]]]:
+    """Each group's tile boxes in reading order, with their page: slot ``i`` holds the group's
+    ``i``-th component. A re-sort that keeps every group's size keeps these slots and only
+    changes who sits in them (``plan`` is not run again)."""
+    slots: dict[str, list[tuple[int, Box]]] = {}
+    group: list[tuple[int, Box]] | None = None
+    for page, boxes in enumerate(placed.pages):
+        for box in boxes:
+            if box.kind == "heading":
+                group = slots.setdefault(box.key, [])
+            elif group is not None:
+                group.append((page, box))
+    return slots
+
+
+def rank(status: Status) -> int:
+    """Severity rank of a status (0 = worst): the first key of the ``severity`` order."""
+    return _RANK[status]
