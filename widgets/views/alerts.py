@@ -263,6 +263,7 @@ class AlertsView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(WHAT, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(40)  # the list only grows: measure the newest rows only
 
         self.ack_button = QPushButton("Acknowledge (A)")
         self.ack_button.clicked.connect(self.acknowledge_selected)
