@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from noc_app.domain import Status
 from noc_app.durations import format_duration
 from noc_app.live import ComponentView
+from widgets.flat_table import FlatTableModel
 from widgets.board_store import BoardStore
 from widgets.theme import look
 
@@ -17,7 +18,12 @@ COLUMNS = ("Status", "Component", "Group", "Latency", "For", "Why")
 STATUS, NAME, GROUP, LATENCY, SINCE, REASON = range(len(COLUMNS))
 
 
-class ComponentStatusModel(QAbstractTableModel):
+class ComponentStatusModel(FlatTableModel):
+    COLUMNS = COLUMNS
+
+    def row_count(self) -> int:
+        return len(self._ids)
+
     VIEW_ROLE = Qt.ItemDataRole.UserRole  # the row's ComponentView
 
     def __init__(self, store: BoardStore, parent=None):
@@ -31,16 +37,8 @@ class ComponentStatusModel(QAbstractTableModel):
         store.componentsChanged.connect(self._on_changed)
 
     # --- Qt model API -------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

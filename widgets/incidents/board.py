@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
+from widgets.flat_table import FlatTableModel
 from widgets.incidents import readers
 from widgets.incidents.readers import BoardRow
 from widgets.theme import dark_palette, scaled_font
@@ -37,7 +38,12 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(UTC)
 
 
-class IncidentsModel(QAbstractTableModel):
+class IncidentsModel(FlatTableModel):
+    COLUMNS = COLUMNS
+
+    def row_count(self) -> int:
+        return len(self._rows)
+
     def __init__(self, clock: Callable[[], dt.datetime] = _utcnow, parent=None):
         super().__init__(parent)
         self.clock = clock
@@ -76,16 +82,8 @@ class IncidentsModel(QAbstractTableModel):
     def rows(self) -> list[BoardRow]:
         return list(self._rows)
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def update_text(self, row: BoardRow) -> tuple[str, str]:
         if row.restored_at is not None and row.next_update_due_at is None:

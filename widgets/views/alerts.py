@@ -15,12 +15,13 @@ import itertools
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from noc_app.domain import Status
 from noc_app.live import CheckView
+from widgets.flat_table import FlatTableModel
 from widgets.board_store import BoardStore
 from widgets.theme import look
 from widgets.theme import dark_palette
@@ -73,8 +74,13 @@ class Alert:
         return f"{self.state_text()}  {self.component_name}" + (f" — {self.what_text()}" if self.what_text() else "")
 
 
-class AlertsModel(QAbstractTableModel):
+class AlertsModel(FlatTableModel):
     """Alert rows, newest first; fed by ``BoardStore.checkTransition``."""
+
+    COLUMNS = COLUMNS
+
+    def row_count(self) -> int:
+        return len(self._rows)
 
     alertRaised = Signal(object)  # Alert: a new problem, a recovery, or a flap folded in
     acknowledged = Signal(object)  # Alert, after acknowledgement
@@ -188,16 +194,8 @@ class AlertsModel(QAbstractTableModel):
                 and (not still_failing or a.check_key in self._failing_checks)]
 
     # --- Qt model API -------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

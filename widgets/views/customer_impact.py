@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QSizePolicy, QTableView, QVBoxLayout,
                                QWidget)
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QSizePolicy, QT
 from noc_app.domain import Status
 from noc_app.impact.customers import CustomerImpact
 from noc_app.impact.priority import suggest_priority
+from widgets.flat_table import FlatTableModel
 from widgets.board_store import BoardStore
 from widgets.theme import dark_palette, look, scaled_font
 
@@ -36,8 +37,13 @@ TEXT = QColor("#e8e8e8")
 MUTED = QColor("#a8b0bb")
 
 
-class ImpactedCustomersModel(QAbstractTableModel):
+class ImpactedCustomersModel(FlatTableModel):
     """The impacted customers as rows; reset only when the list really changed."""
+
+    COLUMNS = COLUMNS
+
+    def row_count(self) -> int:
+        return len(self._rows)
 
     def __init__(self, component_names: dict[str, str], managers: dict[str, str], parent=None):
         super().__init__(parent)
@@ -59,16 +65,8 @@ class ImpactedCustomersModel(QAbstractTableModel):
     def impact(self, row: int) -> CustomerImpact:
         return self._rows[row]
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
