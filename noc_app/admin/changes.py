@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.admin.common import (
+    replace_component_links,
     check_aware, check_components, check_id, check_line, check_new_id, check_text,
     require, writing,
 )
@@ -86,8 +87,7 @@ class ChangesAdmin:
             values = _validated(session, change)
             session.add(db.ChangeRecord(id=change_id, source="manual", **values))
             session.flush()
-            session.add_all(db.ChangeComponent(change_id=change_id, component_id=c)
-                            for c in dict.fromkeys(change.components))
+            replace_component_links(session, db.ChangeComponent, "change_id", change_id, change.components)
         return self.get(change_id)
 
     def update(self, change: Change) -> Change:
@@ -96,9 +96,7 @@ class ChangesAdmin:
             row = require(session.get(db.ChangeRecord, change_id), f"change {change_id!r}")
             for name, value in _validated(session, change).items():
                 setattr(row, name, value)
-            session.execute(delete(db.ChangeComponent).where(db.ChangeComponent.change_id == change_id))
-            session.add_all(db.ChangeComponent(change_id=change_id, component_id=c)
-                            for c in dict.fromkeys(change.components))
+            replace_component_links(session, db.ChangeComponent, "change_id", change_id, change.components)
         return self.get(change_id)
 
     def delete(self, change_id: str) -> None:

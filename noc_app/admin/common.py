@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -172,3 +172,11 @@ def check_new_id(session: Session, model, value: str, what: str) -> str:
     if session.get(model, value) is not None:
         raise ValidationError(f"id: {what} {value!r} already exists", "id")
     return value
+
+
+def replace_component_links(session: Session, link_model, owner_column: str, owner_id: str,
+                            components: Iterable[str]) -> None:
+    """Make ``owner_id``'s rows in ``link_model`` exactly ``components`` (order kept, duplicates dropped)."""
+    session.execute(delete(link_model).where(getattr(link_model, owner_column) == owner_id))
+    session.flush()
+    session.add_all(link_model(**{owner_column: owner_id, "component_id": c}) for c in dict.fromkeys(components))

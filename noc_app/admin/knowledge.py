@@ -15,10 +15,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.admin.common import (
+    replace_component_links,
     check_components, check_id, check_line, check_new_id, check_text, require, writing,
 )
 from noc_app.storage import models as db
@@ -68,7 +69,7 @@ class KnowledgeBase:
             values = _validated(session, article)
             session.add(db.KbArticle(id=article_id, **values))
             session.flush()
-            _set_links(session, article_id, article.components)
+            replace_component_links(session, db.KbArticleComponent, "article_id", article_id, article.components)
         return self.get(article_id)
 
     def update(self, article: Article) -> Article:
@@ -77,7 +78,7 @@ class KnowledgeBase:
             row = require(session.get(db.KbArticle, article_id), f"article {article_id!r}")
             for name, value in _validated(session, article).items():
                 setattr(row, name, value)
-            _set_links(session, article_id, article.components)
+            replace_component_links(session, db.KbArticleComponent, "article_id", article_id, article.components)
         return self.get(article_id)
 
     def delete(self, article_id: str) -> None:
@@ -149,12 +150,6 @@ def _validated(session: Session, article: Article) -> dict:
     script = check_text(article.script, "script") if article.script else None
     check_components(session, article.components)
     return {"title": title, "symptoms": symptoms, "solution": solution, "script": script}
-
-
-def _set_links(session: Session, article_id: str, components: Iterable[str]) -> None:
-    session.execute(delete(db.KbArticleComponent).where(db.KbArticleComponent.article_id == article_id))
-    session.add_all(db.KbArticleComponent(article_id=article_id, component_id=c)
-                    for c in dict.fromkeys(components))
 
 
 def _links(session: Session) -> dict[str, tuple[str, ...]]:

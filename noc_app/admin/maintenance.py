@@ -7,13 +7,13 @@ the components count as live again, so alerts are no longer suppressed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.admin.common import (
+    replace_component_links,
     ValidationError, check_aware, check_components, check_id, check_new_id, check_text, require,
     writing,
 )
@@ -66,7 +66,7 @@ class MaintenanceAdmin:
             window_id = check_new_id(session, db.MaintenanceWindow, window.id, "maintenance window")
             session.add(db.MaintenanceWindow(id=window_id, **_validated(session, window)))
             session.flush()
-            _set_links(session, window_id, window.components)
+            replace_component_links(session, db.MaintenanceComponent, "window_id", window_id, window.components)
         return self.get(window_id)
 
     def update(self, window: Window) -> Window:
@@ -75,7 +75,7 @@ class MaintenanceAdmin:
             row = require(session.get(db.MaintenanceWindow, window_id), f"window {window_id!r}")
             for name, value in _validated(session, window).items():
                 setattr(row, name, value)
-            _set_links(session, window_id, window.components)
+            replace_component_links(session, db.MaintenanceComponent, "window_id", window_id, window.components)
         return self.get(window_id)
 
     def delete(self, window_id: str) -> None:
@@ -101,12 +101,6 @@ def _validated(session: Session, window: Window) -> dict:
         raise ValidationError("components: pick at least one component", "components")
     check_components(session, window.components)
     return {"starts_at": starts_at, "ends_at": ends_at, "reason": reason}
-
-
-def _set_links(session: Session, window_id: str, components: Iterable[str]) -> None:
-    session.execute(delete(db.MaintenanceComponent).where(db.MaintenanceComponent.window_id == window_id))
-    session.add_all(db.MaintenanceComponent(window_id=window_id, component_id=c)
-                    for c in dict.fromkeys(components))
 
 
 def _links(session: Session, ids: list[str]) -> dict[str, tuple[str, ...]]:

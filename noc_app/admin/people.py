@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.admin.common import (
+    replace_component_links,
     ValidationError, check_components, check_email, check_id, check_ids_exist, check_line,
     check_new_id, refuse_in_use, require, writing,
 )
@@ -202,14 +203,11 @@ def _policy_checked(session: Session, policy: Policy) -> str:
 def _set_policy_rows(session: Session, policy_id: str, policy: Policy) -> None:
     # Old rungs go first (and are flushed) so new ones can reuse their positions.
     session.execute(delete(db.EscalationLevel).where(db.EscalationLevel.policy_id == policy_id))
-    session.execute(delete(db.EscalationPolicyComponent)
-                    .where(db.EscalationPolicyComponent.policy_id == policy_id))
     session.flush()
     session.add_all(db.EscalationLevel(policy_id=policy_id, position=i, delay_s=float(level.delay_s),
                                        people=list(dict.fromkeys(level.people)))
                     for i, level in enumerate(policy.levels))
-    session.add_all(db.EscalationPolicyComponent(policy_id=policy_id, component_id=c)
-                    for c in dict.fromkeys(policy.components))
+    replace_component_links(session, db.EscalationPolicyComponent, "policy_id", policy_id, policy.components)
 
 
 def _person_uses(session: Session, person_id: str) -> list[str]:
