@@ -30,7 +30,10 @@ class DeadlineGuard:
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
         self.deadline = time.monotonic() + timeout_s
-        self.fired = False  # the watchdog cut the connections
+        # The watchdog cut connections of this check. Only then is "timeout" the
+        # whole story: a check with nothing to cut (one stuck in DNS) keeps its own reason.
+        self.fired = False
+        self._deadline_passed = False  # the watchdog has reached this guard
         self._lock = threading.Lock()
         self._duplicates: list[socket.socket] = []
         self._finished = False
@@ -39,7 +42,7 @@ class DeadlineGuard:
         return max(0.0, self.deadline - time.monotonic())
 
     def expired(self) -> bool:
-        return self.fired or time.monotonic() >= self.deadline
+        return self._deadline_passed or time.monotonic() >= self.deadline
 
     def watch(self, sock: socket.socket) -> None:
         """Cut ``sock`` if the check is still running at its deadline."""
@@ -51,11 +54,12 @@ class DeadlineGuard:
         except OSError:
             return  # already closed: nothing left to cut
         with self._lock:
-            if not (self._finished or self.fired):
+            if not (self._finished or self._deadline_passed):
                 self._duplicates.append(duplicate)
                 return
-            # Registered after the deadline already fired: cut it right away.
-            cut_now = self.fired and not self._finished
+            # Registered after the deadline already passed: cut it right away.
+            cut_now = not self._finished
+            self.fired = self.fired or cut_now
         if cut_now:
             _shutdown_quietly(duplicate)
         duplicate.close()
@@ -65,7 +69,8 @@ class DeadlineGuard:
         with self._lock:
             if self._finished:
                 return
-            self.fired = True
+            self._deadline_passed = True
+            self.fired = bool(self._duplicates)
             for duplicate in self._duplicates:
                 _shutdown_quietly(duplicate)
 
@@ -143,8 +148,13 @@ def guarding(timeout_s: float) -> Iterator[DeadlineGuard]:
         guard.finish()
 
 
+def current_guard() -> DeadlineGuard | None:
+    """The guard of the check running on this thread, if any."""
+    return getattr(_current, "guard", None)
+
+
 def watch_current(sock: socket.socket | None) -> None:
     """Register ``sock`` with the guard of the check running on this thread."""
-    guard: DeadlineGuard | None = getattr(_current, "guard", None)
+    guard = current_guard()
     if guard is not None and sock is not None:
         guard.watch(sock)

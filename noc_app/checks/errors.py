@@ -64,6 +64,13 @@ class DeadlineExceeded(CheckFailure):
         super().__init__(timeout_reason(timeout_s))
 
 
+class DnsTimeout(CheckFailure):
+    """The name did not resolve within the check's deadline (see ``resolve.py``)."""
+
+    def __init__(self, timeout_s: float) -> None:
+        super().__init__(f"DNS lookup timed out after {timeout_s:.1f}s")
+
+
 def timeout_reason(timeout_s: float) -> str:
     return f"timeout after {timeout_s:.1f}s"
 

@@ -4,11 +4,14 @@ A ``requests.Session`` is not documented as thread-safe, and a shared pool
 makes workers contend; so each worker thread gets its own session with a
 pool sized for it. The adapter's connection classes register every socket
 they open or reuse with the deadline guard of the check running on that
-thread (see ``deadline.py``), which is what bounds header and body dribbling.
+thread (see ``deadline.py``), which is what bounds header and body dribbling,
+and resolve host names within that deadline too (see ``resolve.py``).
 """
 
 from __future__ import annotations
 
+import socket
+import sys
 import threading
 import warnings
 
@@ -16,10 +19,17 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import InsecureRequestWarning
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    InsecureRequestWarning,
+    LocationParseError,
+    NameResolutionError,
+    NewConnectionError,
+)
 
 from noc_app import __version__
-from noc_app.checks.deadline import watch_current
+from noc_app.checks.deadline import DeadlineGuard, current_guard, watch_current
+from noc_app.checks.tcp import open_connection
 
 USER_AGENT = f"VigilNOC/{__version__} (health check)"
 
@@ -32,8 +42,37 @@ class _GuardedConnectionMixin:
     sock: object
 
     def _new_conn(self):  # type: ignore[no-untyped-def]
-        sock = super()._new_conn()  # type: ignore[misc]
-        watch_current(sock)  # covers the TLS handshake that follows
+        guard = current_guard()
+        if guard is None:  # not inside a check: plain urllib3
+            return super()._new_conn()  # type: ignore[misc]
+        return self._guarded_new_conn(guard)
+
+    def _guarded_new_conn(self, guard: DeadlineGuard) -> socket.socket:
+        """urllib3's ``_new_conn``, but resolving and connecting within the check's deadline.
+
+        Errors are wrapped as urllib3 wraps them, so requests and ``classify``
+        see what they always saw; our own ``DnsTimeout`` and ``DeadlineExceeded``
+        are no ``OSError`` and pass through as they are. The socket is
+        registered with the guard (covering the TLS handshake that follows).
+        """
+        host = self._dns_host  # type: ignore[attr-defined]
+        try:
+            host.encode("idna")  # urllib3 rejects these as a bad URL, not a DNS failure
+        except UnicodeError:
+            raise LocationParseError(f"'{host}', label empty or too long") from None
+        try:
+            sock = open_connection(host, self.port, guard, self.socket_options)  # type: ignore[attr-defined]
+        except socket.gaierror as exc:
+            raise NameResolutionError(self.host, self, exc) from exc  # type: ignore[attr-defined, arg-type]
+        except TimeoutError as exc:
+            raise ConnectTimeoutError(
+                self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})"  # type: ignore[attr-defined]
+            ) from exc
+        except OSError as exc:
+            raise NewConnectionError(
+                self, f"Failed to establish a new connection: {exc}"  # type: ignore[arg-type]
+            ) from exc
+        sys.audit("http.client.connect", self, self.host, self.port)  # type: ignore[attr-defined]
         return sock
 
     def getresponse(self):  # type: ignore[no-untyped-def]

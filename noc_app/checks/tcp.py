@@ -5,25 +5,29 @@ from __future__ import annotations
 import datetime as dt
 import socket
 import time
+from collections.abc import Sequence
 
 from noc_app.checks.deadline import DeadlineGuard, guarding
 from noc_app.checks.errors import DeadlineExceeded, classify, timeout_reason
 from noc_app.checks.judge import slow_reason
+from noc_app.checks.resolve import lookup
 from noc_app.checks.result import CheckResult
 from noc_app.domain import Status
 from noc_app.topology.model import CheckSpec
 
+SocketOption = tuple[int, int, int | bytes]  # setsockopt(level, name, value)
 
-def open_connection(host: str, port: int, guard: DeadlineGuard) -> socket.socket:
+
+def open_connection(host: str, port: int, guard: DeadlineGuard,
+                    socket_options: Sequence[SocketOption] | None = None) -> socket.socket:
     """A connected socket to ``host:port`` within the guard's deadline.
 
     Unlike ``socket.create_connection``, which gives *each* address the full
-    timeout, every attempt here only gets what is left of the deadline.
-    Name resolution itself cannot be interrupted (``getaddrinfo`` has no
-    timeout); a resolver that hangs is bounded by the system resolver's own
-    timeout, not ours.
+    timeout, every attempt here only gets what is left of the deadline, and
+    so does name resolution (``resolve.lookup``). ``socket_options`` are set
+    before connecting (urllib3 passes TCP_NODELAY this way).
     """
-    addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = lookup(host, port, guard)
     last_error: OSError | None = None
     for family, kind, proto, _, address in addresses:
         remaining = guard.remaining()
@@ -32,6 +36,8 @@ def open_connection(host: str, port: int, guard: DeadlineGuard) -> socket.socket
         sock = socket.socket(family, kind, proto)
         sock.settimeout(remaining)
         try:
+            for option in socket_options or ():
+                sock.setsockopt(*option)
             sock.connect(address)
         except OSError as exc:
             sock.close()
