@@ -2,6 +2,8 @@
 
     PYTHONPATH=. python bench/bench_detection.py                    # ~2.5 min
     PYTHONPATH=. python bench/bench_detection.py --checks 150 --flips 120 --seconds 110
+    PYTHONPATH=. python bench/bench_detection.py --cascade 6         # outages of 6 at once
+    PYTHONPATH=. python bench/bench_detection.py --cascade 6 --no-related   # the same, unpulled
 
 Prints figures; it is not a test. ``--checks`` HTTP checks (10 s interval,
 retries = 2, the real ``Scheduler`` with ``recheck_s`` = 2.0 and
@@ -17,7 +19,15 @@ on the bench's monotonic clock:
 - flip -> DOWN: the sum, what an operator experiences.
 
 As soon as DOWN is confirmed the endpoint is flipped back to 200 and the time
-to the confirmed OK is recorded too (recovery). The flip time is taken just
+to the confirmed OK is recorded too (recovery).
+
+``--cascade K``: the endpoints form groups of K, one root that the other K-1
+depend on (a database and its services), and a flip fails a whole group at
+once, as a real outage does. The scheduler gets the topology's related checks
+(``noc_app/polling/correlate.py``), so the first failing result in a group
+pulls the others forward; ``--no-related`` turns that off for comparison.
+Figures are then also given for the first endpoint of each outage to fail
+and for the rest of its group. The flip time is taken just
 before the control request is sent, so the figures include its round trip
 (well under a millisecond).
 """
@@ -42,8 +52,9 @@ from fast_fleet import FleetProcess  # noqa: E402
 from noc_app.checks import run_check  # noqa: E402
 from noc_app.checks.session import thread_local_session  # noqa: E402
 from noc_app.domain import CheckKind, Status  # noqa: E402
+from noc_app.polling.correlate import related_checks  # noqa: E402
 from noc_app.polling.scheduler import Scheduler  # noqa: E402
-from noc_app.topology.model import CheckSpec  # noqa: E402
+from noc_app.topology.model import CheckSpec, ComponentSpec  # noqa: E402
 
 INTERVAL_S = 10.0
 RETRIES = 2
@@ -72,11 +83,12 @@ class Tracker:
         self.lock = threading.Lock()
         self.first_result: set[int] = set()
         self.flipped_at: dict[int, float] = {}  # endpoint -> flip time, while failing
+        self.outage_of: dict[int, int] = {}  # endpoint -> number of the outage it is part of
         self.first_fail: dict[int, float] = {}
         self.down_at: dict[int, float] = {}
         self.restored_at: dict[int, float] = {}  # endpoint -> flip-back time, while recovering
         self.ok_at: dict[int, float] = {}
-        self.samples: list[tuple[float, float, float]] = []  # (flip->first fail, first fail->DOWN, flip->DOWN)
+        self.samples: list[tuple[int, float, float, float]] = []  # (outage, flip->first fail, first fail->DOWN, flip->DOWN)
         self.recoveries: list[float] = []
         self.unexpected: list[str] = []
 
@@ -92,7 +104,7 @@ class Tracker:
                     self.down_at[i] = now
                     flip = self.flipped_at[i]
                     first = self.first_fail.get(i, now)
-                    self.samples.append((first - flip, now - first, now - flip))
+                    self.samples.append((self.outage_of[i], first - flip, now - first, now - flip))
             elif i in self.restored_at and i not in self.ok_at:
                 if outcome.transition is not None and outcome.transition.to_status == Status.OK:
                     self.ok_at[i] = now
@@ -102,32 +114,45 @@ class Tracker:
                                        f"{outcome.transition.to_status.value} ({outcome.transition.reason})")
 
 
+def build(fleet: FleetProcess, n: int, group: int) -> tuple[list[CheckSpec], list[ComponentSpec]]:
+    """One HTTP check per endpoint; in groups of ``group``, members depend on the group's first."""
+    components = []
+    for i in range(n):
+        root = i - i % group
+        spec = CheckSpec(key=f"e{i}#0", component_id=f"e{i}", kind=CheckKind.HTTP,
+                         interval_s=INTERVAL_S, timeout_s=5.0, retries=RETRIES, url=fleet.url(i))
+        components.append(ComponentSpec(id=f"e{i}", name=f"e{i}", checks=(spec,),
+                                        depends_on=(f"e{root}",) if i != root else ()))
+    return [c.checks[0] for c in components], components
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--checks", type=int, default=150)
-    parser.add_argument("--flips", type=int, default=120)
+    parser.add_argument("--flips", type=int, default=120, help="outages (of --cascade endpoints each)")
     parser.add_argument("--seconds", type=float, default=110.0, help="span over which flips happen (max 150)")
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--recheck", type=float, default=2.0, help="Scheduler recheck_s (default 2.0)")
+    parser.add_argument("--cascade", type=int, default=1, help="endpoints failing together (default 1)")
+    parser.add_argument("--no-related", action="store_true", help="don't pull related checks forward")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     span = min(max(args.seconds, 10.0), 150.0)
-    n = max(10, min(args.checks, 2000))
-    flips = max(1, min(args.flips, n * 4))
+    group = max(1, args.cascade)
+    n = max(10, min(args.checks, 2000)) // group * group
+    groups = n // group
+    flips = max(1, min(args.flips, groups * 4))
     rng = random.Random(args.seed)
 
     print(f"bench_detection {dt.date.today()}  {platform.python_version()}  {os.cpu_count()} cores  "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{n} checks, interval {INTERVAL_S:.0f} s, retries {RETRIES}, recheck_s {args.recheck}, "
-          f"{flips} flips over {span:.0f} s")
+          f"{flips} outages of {group} endpoint(s) over {span:.0f} s, "
+          f"related checks pulled forward: {'no' if args.no_related else 'yes'}")
     tracker = Tracker()
     bench_start = time.monotonic()
     with FleetProcess(ports=2) as fleet:
-        specs = [
-            CheckSpec(key=f"e{i}#0", component_id=f"e{i}", kind=CheckKind.HTTP,
-                      interval_s=INTERVAL_S, timeout_s=5.0, retries=RETRIES, url=fleet.url(i))
-            for i in range(n)
-        ]
+        specs, components = build(fleet, n, group)
         scheduler = Scheduler(
             specs,
             run_check=lambda spec: run_check(spec, thread_local_session(args.workers)),
@@ -135,6 +160,7 @@ def main() -> None:
             workers=args.workers,
             recheck_s=args.recheck,
             seed=args.seed,
+            related=None if args.no_related else related_checks(components),
         )
         scheduler.start()
         try:
@@ -143,12 +169,12 @@ def main() -> None:
                 time.sleep(0.1)
             if len(tracker.first_result) < n:
                 raise SystemExit(f"only {len(tracker.first_result)} of {n} checks reported in time")
-            time.sleep(1.0)
+            time.sleep(INTERVAL_S + 1.0)  # every check on its steady phase
             t0 = time.monotonic()
             plan = sorted(t0 + rng.uniform(0, span) for _ in range(flips))
             skipped = 0
             machines = scheduler.machines
-            for when in plan:
+            for outage, when in enumerate(plan):
                 # Flip endpoints back as soon as their DOWN is confirmed, while waiting.
                 while True:
                     restore_pending(fleet, tracker)
@@ -160,19 +186,28 @@ def main() -> None:
                     busy = set(tracker.flipped_at) - set(tracker.down_at)
                     busy |= set(tracker.restored_at) - set(tracker.ok_at)
                     flipped_before = set(tracker.flipped_at)
-                idle = [i for i in range(n) if i not in busy
-                        and machines[f"e{i}#0"].status == Status.OK
-                        and machines[f"e{i}#0"].consecutive_failures == 0]
-                fresh = [i for i in idle if i not in flipped_before] or idle
+
+                def idle(i: int) -> bool:
+                    machine = machines[f"e{i}#0"]
+                    return i not in busy and machine.status == Status.OK and machine.consecutive_failures == 0
+
+                members = {g: range(g * group, (g + 1) * group) for g in range(groups)}
+                ready = [g for g, ids in members.items() if all(idle(i) for i in ids)]
+                fresh = [g for g in ready if not any(i in flipped_before for i in members[g])] or ready
                 if not fresh:
                     skipped += 1
                     continue
-                i = rng.choice(fresh)
-                with tracker.lock:  # forget an earlier round of this endpoint
-                    for table in (tracker.first_fail, tracker.down_at, tracker.restored_at, tracker.ok_at):
-                        table.pop(i, None)
-                    tracker.flipped_at[i] = time.monotonic()
-                fleet.fail(i)
+                chosen = list(members[rng.choice(fresh)])
+                rng.shuffle(chosen)  # the root is not always the first to fail
+                with tracker.lock:  # forget an earlier round of these endpoints
+                    for i in chosen:
+                        for table in (tracker.first_fail, tracker.down_at, tracker.restored_at, tracker.ok_at):
+                            table.pop(i, None)
+                for i in chosen:
+                    with tracker.lock:
+                        tracker.outage_of[i] = outage
+                        tracker.flipped_at[i] = time.monotonic()
+                    fleet.fail(i)
             tail_deadline = time.monotonic() + INTERVAL_S + 4 * args.recheck + 10
             while time.monotonic() < tail_deadline:
                 restore_pending(fleet, tracker)
@@ -192,13 +227,22 @@ def main() -> None:
         undetected = len(set(tracker.flipped_at) - set(tracker.down_at))
         unexpected = list(tracker.unexpected)
     print(f"flips detected {len(samples)}, undetected {undetected}, skipped (no idle endpoint) {skipped}; "
-          f"fleet served {served}; bench took {time.monotonic() - bench_start:.0f} s")
-    sampling = [s[0] for s in samples]
-    confirm = [s[1] for s in samples]
-    total = [s[2] for s in samples]
+          f"pulled-forward runs {scheduler.stats.pulled}; fleet served {served}; "
+          f"bench took {time.monotonic() - bench_start:.0f} s")
+    sampling = [s[1] for s in samples]
+    confirm = [s[2] for s in samples]
+    total = [s[3] for s in samples]
     print(f"flip -> first failing result:  {summary(sampling)}")
     print(f"first failure -> DOWN:         {summary(confirm)}")
     print(f"flip -> DOWN:                  {summary(total)}")
+    if group > 1:
+        first_of: dict[int, float] = {}
+        for outage, *_rest, flip_to_down in samples:
+            first_of[outage] = min(first_of.get(outage, float("inf")), flip_to_down)
+        firsts = list(first_of.values())
+        rest = [s[3] for s in samples if s[3] != first_of[s[0]]]
+        print(f"  first of its outage:         {summary(firsts)}")
+        print(f"  rest of the outage:          {summary(rest)}")
     print(f"flip back -> OK (recovery):    {summary(recoveries)}")
     if unexpected:
         print(f"unexpected transitions ({len(unexpected)}): {unexpected[:5]}")

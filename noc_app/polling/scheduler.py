@@ -19,6 +19,15 @@
   ``recheck_s`` (a short hiccup must outlast them). With retries = 2 a real
   outage is confirmed about ``first_recheck_s + recheck_s`` after the first
   failed check.
+- When a check starts failing (or recovering), the checks ``related`` to it
+  (same component, dependencies, dependents; see ``correlate.py``) are run
+  at once instead of at their next slot, so a cascading outage shows its
+  whole blast radius within seconds of the first failed check, not over an
+  interval. A check is pulled forward at most once per ``recheck_s``.
+- Extra runs (confirmation re-checks, pulled-forward and "check now" runs)
+  don't move a check's phase: afterwards it returns to its own slot, so the
+  load stays an even stream and pulled-forward neighbours don't become a
+  burst that repeats every interval.
 - The scheduler thread is woken only when a new due time comes before the
   one it is waiting for, not on every completion.
 
@@ -33,11 +42,12 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from noc_app.checks.result import CheckResult
+from noc_app.domain import Status
 from noc_app.polling.state import CheckStateMachine, Outcome
 from noc_app.topology.model import CheckSpec
 
@@ -53,6 +63,7 @@ class SchedulerStats:
     """Scheduling lag (start - due) of recent runs, for benches and the UI."""
 
     runs: int = 0
+    pulled: int = 0  # runs brought forward because a related check changed
     lags_s: list[float] = field(default_factory=list)
     max_samples: int = 100_000
 
@@ -74,6 +85,7 @@ class Scheduler:
         clock: Callable[[], float] = time.monotonic,
         seed: int | None = None,
         first_recheck_s: float | None = None,
+        related: Mapping[str, Sequence[str]] | None = None,
     ):
         self._checks = {c.key: c for c in checks}
         self._machines = {
@@ -90,6 +102,10 @@ class Scheduler:
         self._heap: list[tuple[float, int, str]] = []
         self._seq = 0
         self._latest: dict[str, int] = {}  # key -> seq of its only valid heap entry
+        self._due: dict[str, float] = {}  # key -> due time of its valid heap entry
+        self._slot: dict[str, float] = {}  # key -> its steady slot, while extra runs are under way
+        self._last_pulled: dict[str, float] = {}
+        self._related = related or {}
         self._in_flight: set[str] = set()
         self._unphased: set[str] = set()  # first run pending: the next one picks the steady phase
         self._confirming: set[str] = set()  # a change awaits confirmation: re-checks under way
@@ -146,6 +162,7 @@ class Scheduler:
                 self._machines[key] = machine
                 self._unphased.add(key)
                 self._confirming.discard(key)
+                self._slot.pop(key, None)
                 self._push(now + self._jitter(key), key)
             self._active = keys
             self._cond.notify()
@@ -161,14 +178,44 @@ class Scheduler:
     def run_now(self, key: str) -> None:
         """Move a check to the front of the queue (operator pressed "check now")."""
         with self._cond:
-            self._push(self._clock(), key)
-            self._cond.notify()
+            if self._bring_forward(key, self._clock()):
+                self._cond.notify()
+
+    def _bring_forward(self, key: str, now: float) -> bool:
+        """Run ``key`` now and then return to its slot; False when that is pointless.
+
+        Pointless: it is running, re-checking already, not ours, not phased
+        yet (start-up runs everything within 2 s anyway), or its next run is
+        about as soon as this one would be.
+        """
+        if (key not in self._active or key in self._in_flight or key in self._confirming
+                or key in self._unphased):
+            return False
+        due = self._due.get(key)
+        if due is None or due <= now + self._first_recheck_s:
+            return False
+        self._slot.setdefault(key, due)
+        self._push(now, key)
+        return True
+
+    def _pull_related(self, key: str, now: float) -> bool:
+        """Bring forward the checks related to ``key``; True when any was."""
+        pulled = False
+        for other in self._related.get(key, ()):
+            if now - self._last_pulled.get(other, float("-inf")) < self._recheck_s:
+                continue  # a flapping neighbour must not turn into a polling storm
+            if self._bring_forward(other, now):
+                self._last_pulled[other] = now
+                self.stats.pulled += 1
+                pulled = True
+        return pulled
 
     def _push(self, due: float, key: str) -> bool:
         """Queue ``key`` at ``due``; True when it became the earliest entry (wake the loop)."""
         # Re-pushing a key invalidates its older heap entry (lazy deletion).
         self._seq += 1
         self._latest[key] = self._seq
+        self._due[key] = due
         heapq.heappush(self._heap, (due, self._seq, key))
         return self._heap[0][1] == self._seq
 
@@ -203,9 +250,13 @@ class Scheduler:
         finally:
             finished = self._clock()
             with self._cond:
+                wake = False
+                if outcome is not None and self._opens_change(key, outcome):
+                    wake = self._pull_related(key, finished)
                 if outcome is not None and outcome.pending:
                     first = key not in self._confirming
                     self._confirming.add(key)
+                    self._slot.setdefault(key, due + spec.interval_s)
                     delay = self._first_recheck_s if first else self._recheck_s
                     next_due = finished + min(delay, spec.interval_s)
                 else:
@@ -218,11 +269,26 @@ class Scheduler:
                         # and the burst would repeat.
                         next_due = started + self._rng.uniform(0, spec.interval_s)
                         self._unphased.discard(key)
+                    elif key in self._slot:
+                        next_due = self._slot.pop(key)
+                        while next_due < finished:  # extra runs outlasted the slot
+                            next_due += spec.interval_s
                     else:
                         next_due = due + spec.interval_s
                     if next_due < finished:
                         next_due = finished
                 self._in_flight.discard(key)
                 if not self._stopping and key in self._active:
-                    if self._push(next_due, key):
-                        self._cond.notify()
+                    wake = self._push(next_due, key) or wake
+                if wake:
+                    self._cond.notify()
+
+    def _opens_change(self, key: str, outcome: Outcome) -> bool:
+        """Is this the first result of a change (failure or recovery) of a running check?"""
+        if outcome.pending:
+            return key not in self._confirming
+        transition = outcome.transition
+        # retries = 0 confirms at once; start-up results and maintenance are no news.
+        return (transition is not None and key not in self._confirming
+                and transition.from_status not in (Status.UNKNOWN, Status.MAINTENANCE)
+                and transition.to_status != Status.MAINTENANCE)

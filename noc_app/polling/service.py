@@ -18,6 +18,7 @@ from noc_app.checks import run_check
 from noc_app.checks.result import CheckResult
 from noc_app.checks.session import thread_local_session
 from noc_app.incidents.automation import IncidentAutomation
+from noc_app.polling.correlate import related_checks
 from noc_app.polling.leases import LeaseManager
 from noc_app.polling.retention import run_retention
 from noc_app.polling.recorder import ResultRecorder, write_batch
@@ -70,6 +71,7 @@ class PollingService:
             workers=workers,
             recheck_s=recheck_s,
             in_maintenance=maintenance_lookup(workspace.topology),
+            related=related_checks(workspace.topology.components),
         )
 
     def _dispatch(self, result: CheckResult, outcome: Outcome) -> None:
