@@ -4,8 +4,10 @@
     PYTHONPATH=. python bench/bench_detection.py --checks 150 --flips 120 --seconds 110
     PYTHONPATH=. python bench/bench_detection.py --cascade 6         # outages of 6 at once
     PYTHONPATH=. python bench/bench_detection.py --cascade 6 --no-related   # the same, unpulled
+    PYTHONPATH=. python bench/bench_detection.py --interval 1        # a 1 s interval
 
-Prints figures; it is not a test. ``--checks`` HTTP checks (10 s interval,
+Prints figures; it is not a test. ``--checks`` HTTP checks (10 s interval
+unless ``--interval``,
 retries = 2, the real ``Scheduler`` with ``recheck_s`` = 2.0 and
 ``run_check``) poll ``bench/fast_fleet.py`` in a separate process. After every
 check has its first result, ``--flips`` endpoints are told to answer 503 at
@@ -56,7 +58,7 @@ from noc_app.polling.correlate import related_checks  # noqa: E402
 from noc_app.polling.scheduler import Scheduler  # noqa: E402
 from noc_app.topology.model import CheckSpec, ComponentSpec  # noqa: E402
 
-INTERVAL_S = 10.0
+DEFAULT_INTERVAL_S = 10.0
 RETRIES = 2
 
 
@@ -114,13 +116,13 @@ class Tracker:
                                        f"{outcome.transition.to_status.value} ({outcome.transition.reason})")
 
 
-def build(fleet: FleetProcess, n: int, group: int) -> tuple[list[CheckSpec], list[ComponentSpec]]:
+def build(fleet: FleetProcess, n: int, group: int, interval_s: float) -> tuple[list[CheckSpec], list[ComponentSpec]]:
     """One HTTP check per endpoint; in groups of ``group``, members depend on the group's first."""
     components = []
     for i in range(n):
         root = i - i % group
         spec = CheckSpec(key=f"e{i}#0", component_id=f"e{i}", kind=CheckKind.HTTP,
-                         interval_s=INTERVAL_S, timeout_s=5.0, retries=RETRIES, url=fleet.url(i))
+                         interval_s=interval_s, timeout_s=5.0, retries=RETRIES, url=fleet.url(i))
         components.append(ComponentSpec(id=f"e{i}", name=f"e{i}", checks=(spec,),
                                         depends_on=(f"e{root}",) if i != root else ()))
     return [c.checks[0] for c in components], components
@@ -135,8 +137,10 @@ def main() -> None:
     parser.add_argument("--recheck", type=float, default=2.0, help="Scheduler recheck_s (default 2.0)")
     parser.add_argument("--cascade", type=int, default=1, help="endpoints failing together (default 1)")
     parser.add_argument("--no-related", action="store_true", help="don't pull related checks forward")
+    parser.add_argument("--interval", type=float, default=DEFAULT_INTERVAL_S, help="check interval, s (default 10)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
+    interval = max(0.5, args.interval)
     span = min(max(args.seconds, 10.0), 150.0)
     group = max(1, args.cascade)
     n = max(10, min(args.checks, 2000)) // group * group
@@ -146,13 +150,13 @@ def main() -> None:
 
     print(f"bench_detection {dt.date.today()}  {platform.python_version()}  {os.cpu_count()} cores  "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"{n} checks, interval {INTERVAL_S:.0f} s, retries {RETRIES}, recheck_s {args.recheck}, "
+    print(f"{n} checks, interval {interval:g} s, retries {RETRIES}, recheck_s {args.recheck}, "
           f"{flips} outages of {group} endpoint(s) over {span:.0f} s, "
           f"related checks pulled forward: {'no' if args.no_related else 'yes'}")
     tracker = Tracker()
     bench_start = time.monotonic()
     with FleetProcess(ports=2) as fleet:
-        specs, components = build(fleet, n, group)
+        specs, components = build(fleet, n, group, interval)
         scheduler = Scheduler(
             specs,
             run_check=lambda spec: run_check(spec, thread_local_session(args.workers)),
@@ -164,12 +168,12 @@ def main() -> None:
         )
         scheduler.start()
         try:
-            deadline = time.monotonic() + INTERVAL_S + 5
+            deadline = time.monotonic() + interval + 5
             while len(tracker.first_result) < n and time.monotonic() < deadline:
                 time.sleep(0.1)
             if len(tracker.first_result) < n:
                 raise SystemExit(f"only {len(tracker.first_result)} of {n} checks reported in time")
-            time.sleep(INTERVAL_S + 1.0)  # every check on its steady phase
+            time.sleep(interval + 1.0)  # every check on its steady phase
             t0 = time.monotonic()
             plan = sorted(t0 + rng.uniform(0, span) for _ in range(flips))
             skipped = 0
@@ -208,7 +212,7 @@ def main() -> None:
                         tracker.outage_of[i] = outage
                         tracker.flipped_at[i] = time.monotonic()
                     fleet.fail(i)
-            tail_deadline = time.monotonic() + INTERVAL_S + 4 * args.recheck + 10
+            tail_deadline = time.monotonic() + interval + 4 * args.recheck + 10
             while time.monotonic() < tail_deadline:
                 restore_pending(fleet, tracker)
                 with tracker.lock:
@@ -250,8 +254,8 @@ def main() -> None:
         if values:
             met = pct(values, 0.5) <= 3.0 and pct(values, 0.99) <= 5.0
             print(f"target median <= 3 s, p99 <= 5 s, {label}: {'MET' if met else 'MISSED'}")
-    print(f"(sampling alone at a {INTERVAL_S:.0f} s interval: a uniform flip moment waits "
-          f"median {INTERVAL_S / 2:.1f} s, p99 {INTERVAL_S * 0.99:.1f} s for the next scheduled check)")
+    print(f"(sampling alone at a {interval:g} s interval: a uniform flip moment waits "
+          f"median {interval / 2:.1f} s, p99 {interval * 0.99:.1f} s for the next scheduled check)")
 
 
 def restore_pending(fleet: FleetProcess, tracker: Tracker) -> None:
