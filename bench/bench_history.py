@@ -69,7 +69,7 @@ def build(path: Path, checks: int, days: int) -> None:
     engine.dispose()
     minutes = days * 1440
     first = END - dt.timedelta(minutes=minutes)
-    stamps = [(first + dt.timedelta(minutes=m)).strftime("%Y-%m-%d %H:%M:%S.000000")
+    stamps = [(first + dt.timedelta(minutes=m)).timestamp()
               for m in range(minutes)]
     rng = random.Random(1)
     pattern = [100 + 50 * ((m % 1440) / 1440) + rng.random() * 20 for m in range(minutes)]
@@ -77,8 +77,9 @@ def build(path: Path, checks: int, days: int) -> None:
     raw.execute("PRAGMA journal_mode=OFF")
     raw.execute("PRAGMA synchronous=OFF")
     started = time.perf_counter()
+    # check_rollups as stored on SQLite (migration 0004): resolution in seconds, epoch bucket_start.
     sql = ("INSERT INTO check_rollups (check_key, resolution, bucket_start, count, failures, "
-           "latency_min, latency_avg, latency_p95, latency_max) VALUES (?, 'minute', ?, 6, ?, ?, ?, ?, ?)")
+           "latency_min, latency_avg, latency_p95, latency_max) VALUES (?, 60, ?, 6, ?, ?, ?, ?, ?)")
     for c in range(components):
         for i in range(2):
             key = f"svc-{c:04d}#{i}"

@@ -63,14 +63,15 @@ def build_db(path: Path, topology: Path, days: int) -> None:
     end = dt.datetime.now(UTC).replace(second=0, microsecond=0)
     minutes = days * 1440
     first = end - dt.timedelta(minutes=minutes)
-    stamps = [(first + dt.timedelta(minutes=m)).strftime("%Y-%m-%d %H:%M:%S.000000") for m in range(minutes)]
+    stamps = [(first + dt.timedelta(minutes=m)).timestamp() for m in range(minutes)]
     rng = random.Random(1)
     pattern = [100 + 50 * ((m % 1440) / 1440) + rng.random() * 20 for m in range(minutes)]
     raw = sqlite3.connect(path)
     raw.execute("PRAGMA journal_mode=OFF")
     raw.execute("PRAGMA synchronous=OFF")
+    # check_rollups as stored on SQLite (migration 0004): resolution in seconds, epoch bucket_start.
     sql = ("INSERT INTO check_rollups (check_key, resolution, bucket_start, count, failures, "
-           "latency_min, latency_avg, latency_p95, latency_max) VALUES (?, 'minute', ?, 6, ?, ?, ?, ?, ?)")
+           "latency_min, latency_avg, latency_p95, latency_max) VALUES (?, 60, ?, 6, ?, ?, ?, ?, ?)")
     started = time.perf_counter()
     for n, key in enumerate(keys):
         outage = rng.randrange(minutes)

@@ -49,6 +49,7 @@ MINUTE = dt.timedelta(minutes=1)
 SETTLE = dt.timedelta(seconds=150)  # the job runs this long after a minute's last sample
 
 SAMPLES_TABLES = ("check_samples", "ix_check_samples_at", "ix_check_samples_check_key_at")
+# The autoindex exists only before migration 0004 (check_rollups is WITHOUT ROWID since).
 ROLLUP_TABLES = ("check_rollups", "sqlite_autoindex_check_rollups_1")
 
 

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from noc_app.domain import Status
 from noc_app.storage import models as db
+from noc_app.storage.base import UtcEpochDateTime
 
 SPANS: dict[str, float] = {"1h": 3600.0, "24h": 86400.0, "7d": 7 * 86400.0}
 # Availability bars: wide enough to read as bars, narrow enough to place an outage.
@@ -150,8 +151,12 @@ def load_history(session: Session, component_id: str, span: str, now: dt.datetim
 def _epoch_function(session: Session):
     """SQL turning a stored timestamp into float epoch seconds, per backend."""
     if session.get_bind().dialect.name == "sqlite":
-        # SQLAlchemy stores UTC text; julianday parses it in C.
-        return lambda col: (func.julianday(col) - 2440587.5) * 86400.0
+        def epoch(col):
+            if isinstance(col.type, UtcEpochDateTime):
+                return col  # stored as epoch seconds already (the rollups)
+            # Other timestamps are stored as UTC text; julianday parses it in C.
+            return (func.julianday(col) - 2440587.5) * 86400.0
+        return epoch
     return lambda col: cast(extract("epoch", col), Float)
 
 
