@@ -12,6 +12,7 @@ tab so each view repaints. Prints the worst and p99 lateness. Not a test.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
@@ -24,6 +25,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--speed", type=float, default=10.0, help="failure script speed (10 = a 36 s cycle)")
+    parser.add_argument("--no-freeze", action="store_true", help="don't gc.freeze() after start-up as main.py does")
     args = parser.parse_args()
 
     os.environ["NOC_DATA_DIR"] = tempfile.mkdtemp(prefix="noc-stall-")
@@ -76,6 +78,10 @@ def main() -> int:
     tabs = QTimer(interval=3000, timeout=lambda: window.tabs.setCurrentIndex(
         (window.tabs.currentIndex() + 1) % window.tabs.count()))
     tabs.start()
+    if not args.no_freeze:
+        from main import FREEZE_AFTER_MS
+
+        QTimer.singleShot(FREEZE_AFTER_MS, gc.freeze)
     QTimer.singleShot(int(args.seconds * 1000), app.quit)
     started = time.monotonic()
     app.exec()
@@ -92,7 +98,18 @@ def main() -> int:
           f"(target: never over 50 ms)")
     for at, late, tab in stalls:
         print(f"  stall {late:.0f} ms at {at:.1f} s (tab: {tab})")
+    frozen = gc.get_freeze_count()
+    full_gc_ms = timed_ms(gc.collect)
+    gc.unfreeze()
+    print(f"a full garbage collection now: {full_gc_ms:.1f} ms with {frozen} objects frozen, "
+          f"{timed_ms(gc.collect):.1f} ms with none frozen ({len(gc.get_objects())} tracked)")
     return 0
+
+
+def timed_ms(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
 
 
 if __name__ == "__main__":
