@@ -80,11 +80,15 @@ class NodeItem(QGraphicsItem):
         self.setToolTip(view.id)
 
     def set_view(self, view: ComponentView, symptom_of: tuple[str, ...] = ()) -> None:
+        painted = _painted(self.view)
         self.view = view
         self.symptom_of = symptom_of
         self.setToolTip(f"{view.name} ({view.id})\n{look(view.status).word}"
                         + (f"\n{view.reason}" if view.reason else ""))
-        self.update()
+        # Latency, reason and times change with every check but are not drawn:
+        # repainting every failing node on each refresh stalled the GUI ~50 ms.
+        if _painted(view) != painted:
+            self.update()
 
     @property
     def tag(self) -> str:
@@ -182,6 +186,11 @@ class NodeItem(QGraphicsItem):
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, tag)
 
 
+def _painted(view: ComponentView) -> tuple:
+    """What ``NodeItem.paint`` draws of a view: a repaint is needed only when it changes."""
+    return (view.name, view.status, view.flapping, view.probable_cause, view.is_symptom)
+
+
 class EdgeItem(QGraphicsPathItem):
     """user -> dependency, arrowhead at the dependency; bold when both ends fail."""
 
@@ -192,6 +201,7 @@ class EdgeItem(QGraphicsPathItem):
         # out so arrows into a busy dependency do not pile onto one point.
         self.start_frac = self.end_frac = 0.5
         self.setZValue(-1)  # under the nodes: a long edge never hides a name
+        self._look: tuple[bool, int] | None = None
         self.reroute()
         self.set_hot(False)
 
@@ -211,6 +221,9 @@ class EdgeItem(QGraphicsPathItem):
 
     def set_hot(self, hot: bool) -> None:
         colour = QColor(look(self.dependency.view.status).colour) if hot else EDGE
+        if (hot, colour.rgba()) == self._look:
+            return  # unchanged: no repaint
+        self._look = (hot, colour.rgba())
         self.setPen(QPen(colour, self.size.line * (0.14 if hot else 0.06)))
         self.setBrush(QBrush(colour))
         self.setZValue(-0.5 if hot else -1)
