@@ -49,6 +49,7 @@ depends_on = ["db-main"]
   degraded_ms = {DEGRADED_MS:g}
   [[component.check]]
   url = "http://127.0.0.1:9/api/ready"
+  verify_tls = false
 
 [[change]]
 id = "chg-1042"

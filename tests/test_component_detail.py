@@ -43,6 +43,10 @@ def test_detail_loads_in_a_worker_and_draws(qtbot, workspace):
         assert view.changes.topLevelItem(0).text(1) == "chg-1042"
         assert "pool size back to 50" in view.articles.toPlainText()
         assert "available over 1h" in view.availability_plot.plotItem.titleLabel.text
+        # verify_tls = false is written down in the topology and shown, never silent
+        assert [c.tls_verified for c in history.checks] == [True, False]
+        assert "TLS certificate NOT verified: api#1" in view.status.text()
+        assert view._legend_names[1].endswith("TLS certificate NOT verified")
 
         with qtbot.waitSignal(view.historyShown, timeout=10000) as shown:
             view._span_buttons["24h"].click()

@@ -56,6 +56,7 @@ class CheckHistory:
     avail_count: np.ndarray  # results per availability bucket
     avail_failures: np.ndarray
     sources: tuple[str, ...]  # which tiers the data came from: hour, minute, samples
+    tls_verified: bool = True  # False: the topology opted out of certificate checks (shown, never hidden)
 
     @property
     def availability(self) -> np.ndarray:
@@ -136,7 +137,8 @@ def load_history(session: Session, component_id: str, span: str, now: dt.datetim
         avail_t, count, failures = _availability(buckets, avail_s, max_points)
         degraded = (config or {}).get("degraded_ms")
         series.append(CheckHistory(key, target, float(degraded) if degraded else None, *lat,
-                                   avail_t, count, failures, sources))
+                                   avail_t, count, failures, sources,
+                                   tls_verified=(config or {}).get("verify_tls", True) is not False))
     avail_t, availability = _combined_availability(series)
     return History(
         component_id=component_id, name=name or component_id, span=span, start=start, end=now,

@@ -32,6 +32,7 @@ SERIES_COLOURS = ("#56B4E9", "#F0E442", "#CC79A7", "#FFFFFF")
 AVAILABLE = "#009E73"  # the OK and DOWN status colours
 UNAVAILABLE = "#D55E00"
 THRESHOLD = "#E69F00"
+TLS_OFF = "⚠ TLS certificate NOT verified"  # verify_tls = false in the topology: never silent
 
 
 class _Loader(QThread):
@@ -243,7 +244,9 @@ class ComponentDetailView(QWidget):
         self.history = history
         self.title.setText(f"{history.name}  ·  {history.component_id}")
         sources = sorted({src for c in history.checks for src in c.sources})
-        self.status.setText(f"{len(history.checks)} check(s) · from {', '.join(sources) or 'no data'}")
+        unverified = [c.check_key for c in history.checks if not c.tls_verified]
+        self.status.setText(f"{len(history.checks)} check(s) · from {', '.join(sources) or 'no data'}"
+                            + (f" · {TLS_OFF}: {', '.join(unverified)}" if unverified else ""))
         self._draw_latency(history)
         self._draw_availability(history)
         self._fill_lists(history)
@@ -277,7 +280,8 @@ class ComponentDetailView(QWidget):
             x = check.t + check.bucket_s / 2
             curve.setData(x, check.latency_avg, connect="finite")
             curve.setVisible(True)
-            names.append(f"{check.check_key}  {check.target}")
+            names.append(f"{check.check_key}  {check.target}"
+                         + ("" if check.tls_verified else f"  {TLS_OFF}"))
             # An envelope only where points stand for several results.
             fill.setPath(_envelope_path(x, check.latency_min, check.latency_max)
                          if check.bucket_s else QPainterPath())
