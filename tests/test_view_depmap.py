@@ -78,3 +78,17 @@ def test_map_marks_cause_and_symptoms_dims_the_rest_and_updates_in_place(qtbot, 
     feed(store, "api#0", Status.OK)
     assert all(n.opacity() == 1.0 and not n.tag for n in nodes.values())
     view.grab()  # paints every item without error
+
+
+def test_cause_tag_shortens_on_a_narrow_node(qtbot):
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from widgets.views.dependency_map import fit_tag
+
+    font = QFont()
+    font.setBold(True)
+    metrics = QFontMetricsF(font)
+    wide = metrics.horizontalAdvance("◎ PROBABLE CAUSE") + 1
+    assert fit_tag("◎ PROBABLE CAUSE", metrics, wide) == "◎ PROBABLE CAUSE"
+    assert fit_tag("◎ PROBABLE CAUSE", metrics, wide / 2) == "◎ CAUSE"
+    assert fit_tag("symptom", metrics, 1.0) == "symptom"  # nothing shorter to say

@@ -62,6 +62,20 @@ class NodeSize:
         self.height = (name_lines + 1) * self.line + 2 * self.pad  # name lines, one of status
 
 
+SHORT_TAGS = {"◎ PROBABLE CAUSE": "◎ CAUSE"}
+
+
+def fit_tag(tag: str, metrics: QFontMetricsF, room: float) -> str:
+    """``tag``, or its short form when it is wider than ``room`` (the node's width).
+
+    On a narrowed node (a wide layer on the wall) the long tag ran into the
+    neighbours' tags and outside the item's bounds.
+    """
+    if metrics.horizontalAdvance(tag) > room and tag in SHORT_TAGS:
+        return SHORT_TAGS[tag]
+    return tag
+
+
 class NodeItem(QGraphicsItem):
     """One component: name, status word + symbol on a status-coloured band."""
 
@@ -176,6 +190,7 @@ class NodeItem(QGraphicsItem):
         if tag:
             painter.setFont(self.tag_font)
             fm = QFontMetricsF(self.tag_font)
+            tag = fit_tag(tag, fm, box.width())
             width = fm.horizontalAdvance(tag) + 2 * s.pad
             rect = QRectF((box.width() - width) / 2, -s.line - s.pad * 0.6, width, s.line)
             cause = v.probable_cause
