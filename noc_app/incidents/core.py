@@ -74,6 +74,14 @@ class ServiceBase:
                     f"database unreachable, nothing was saved ({reason})") from exc
             raise
 
+    def reading(self):
+        """A transaction for read-only look-ups outside the service (the dialogs' readers).
+
+        The same session factory and the same ``DatabaseUnavailableError`` as
+        every write, so callers need not know the plumbing.
+        """
+        return self._tx()
+
     def _now(self, at: dt.datetime | None = None) -> dt.datetime:
         return at if at is not None else self.clock()
 

@@ -2,8 +2,8 @@
 
 Plain functions ``(service) -> frozen dataclasses``, run through the worker
 like any other call (never on the GUI thread).  They only read, through the
-service's own session factory, and go through ``service._tx`` so a lost
-database is the same ``DatabaseUnavailableError`` as everywhere else.
+service's own session factory, and go through ``service.reading()`` so a
+lost database is the same ``DatabaseUnavailableError`` as everywhere else.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class Directory:
 
 
 def directory(service) -> Directory:
-    with service._tx() as s:
+    with service.reading() as s:
         people = tuple(Person(p.id, p.name) for p in s.scalars(select(db.Person).order_by(db.Person.name)))
         templates = tuple(Template(t.id, t.name, t.audience, t.kind) for t in s.scalars(
             select(db.MessageTemplate).order_by(db.MessageTemplate.audience, db.MessageTemplate.name)))
@@ -74,7 +74,7 @@ def directory(service) -> Directory:
 
 
 def sent_notifications(service, incident_id: int) -> list[SentNotification]:
-    with service._tx() as s:
+    with service.reading() as s:
         rows = s.scalars(select(db.NotificationSent).where(db.NotificationSent.incident_id == incident_id)
                          .order_by(db.NotificationSent.sent_at, db.NotificationSent.id))
         return [SentNotification(r.sent_at, r.audience, r.channel, r.recipient, r.subject, r.ok, r.error)
@@ -83,7 +83,7 @@ def sent_notifications(service, incident_id: int) -> list[SentNotification]:
 
 def incident_groups(service, incident_id: int) -> tuple[str, ...]:
     """Status-page groups of the incident's components (the first is the natural default)."""
-    with service._tx() as s:
+    with service.reading() as s:
         return tuple(s.scalars(
             select(db.Component.group_name).distinct()
             .join(db.IncidentComponent, db.IncidentComponent.component_id == db.Component.id)
@@ -92,7 +92,7 @@ def incident_groups(service, incident_id: int) -> tuple[str, ...]:
 
 def active_incidents(service) -> list[BoardRow]:
     """Open incidents, most urgent first (priority, then oldest)."""
-    with service._tx() as s:
+    with service.reading() as s:
         names = dict(s.execute(select(db.Person.id, db.Person.name)).all())
         rows = s.scalars(select(db.Incident).where(db.Incident.closed_at.is_(None))
                          .order_by(db.Incident.first_recorded_at, db.Incident.id)).all()
