@@ -16,6 +16,7 @@ class BoardStore(QObject):
 
     componentsChanged = Signal(object)  # set[str] of component ids to repaint
     checkTransition = Signal(object)  # CheckView whose run confirmed a new state (alerts)
+    alertsAcked = Signal(object)  # list[noc_app.live.acks.AckView] read from the database
 
     def __init__(self, board: StatusBoard, parent: QObject | None = None):
         super().__init__(parent)

@@ -74,13 +74,17 @@ def apply_snapshot(store, snapshot: Snapshot) -> set[str]:
     Checks first, so each component carries its reasons, latency and "since";
     then the database's own statuses, which win (they know maintenance
     windows and retired checks). New transitions go out as
-    ``checkTransition``, exactly as the in-process poller announces them.
+    ``checkTransition``, exactly as the in-process poller announces them;
+    acknowledgements after them (so an ack finds the row its transition made)
+    as ``alertsAcked``.
     """
     board = store.board
     changed = board.apply_checks(snapshot.checks)
     changed |= board.set_own_statuses(snapshot.component_statuses, snapshot.at)
     for record in snapshot.transitions:
         store.checkTransition.emit(record.as_check_view())
+    if snapshot.acks:
+        store.alertsAcked.emit(list(snapshot.acks))
     if changed:
         store.componentsChanged.emit(changed)
     return changed

@@ -15,6 +15,7 @@ from widgets.board_store import BoardStore
 from widgets.component_list import ComponentListView
 from widgets.main_window import MainWindow
 from widgets.views import AlertBanner, AlertNotifier, AlertsView, CustomerImpactView, DependencyMapView
+from widgets.views.alert_acks import AlertAckSharer
 from widgets.incidents import IncidentDialog, IncidentsBoard, IncidentWorker, recover_drafts
 from widgets.views.component_detail import ComponentDetailView
 
@@ -37,6 +38,12 @@ def build_workstation(store: BoardStore, sessions: sessionmaker[Session], title:
     banner.clicked.connect(lambda: window.show_view("alerts"))
     # The notifier must live as long as the window: parent it there.
     window.notifier = AlertNotifier(alerts.model, banner, parent=window)
+    # Acks go to the database, so every desktop and the wall stop alarming for
+    # them and they outlive a restart; acks made elsewhere come back through
+    # the database feed (shared mode) or this start-up load (embedded).
+    window.acks = AlertAckSharer(alerts.model, sessions, parent=window)
+    window.acks.problem.connect(window.show_problem)
+    window.acks.load()
     # Detail (charts from the database) in a dock: opened from the component list.
     detail = ComponentDetailView(sessions)
     dock = window.add_dock("detail", "Component detail", detail, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -57,6 +64,7 @@ def build_workstation(store: BoardStore, sessions: sessionmaker[Session], title:
     manage.triggered.connect(lambda: _open_manage(window, sessions))
     window.addAction(manage)
     window.closing.connect(detail.close_loader)
+    window.closing.connect(window.acks.shutdown)
     window.restore_layout()
     return window
 

@@ -6,7 +6,8 @@ and every workstation or wall reads it. This module answers two questions:
 * *What does the database say now?* ``DatabaseSnapshotReader.read()`` returns
   a ``Snapshot``: each component's own status, the latest confirmed state of
   the checks that changed since the previous read (all of them on a full
-  read), and the transitions recorded since the previous read (for alerts).
+  read), the transitions recorded since the previous read (for alerts) and
+  the alert acknowledgements made since (all recent ones on a full read).
 * *Has anything changed?* A ``ChangeWatcher`` blocks until a hint arrives:
   LISTEN/NOTIFY on PostgreSQL (``PgChangeWatcher``), ``PRAGMA data_version``
   on SQLite (``SqliteChangeWatcher``). Hints only say "maybe": the reader
@@ -33,6 +34,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.domain import Status
+from noc_app.live.acks import AckTracker, AckView
 from noc_app.live.board import CheckView
 from noc_app.storage import models as db
 from noc_app.storage.readers import component_statuses
@@ -75,6 +77,7 @@ class Snapshot:
     component_statuses: Mapping[str, Status]  # every live component with checks
     checks: tuple[CheckView, ...]  # changed since the previous read (all when ``full``)
     transitions: tuple[TransitionRecord, ...]  # new since the previous read, oldest first
+    acks: tuple[AckView, ...] = ()  # alert acks new since the previous read (all recent when ``full``)
 
 
 class DatabaseSnapshotReader:
@@ -95,6 +98,7 @@ class DatabaseSnapshotReader:
         self._last_id: int | None = None  # None: nothing read yet
         self._seen: deque[int] = deque(maxlen=4 * tail)
         self._seen_set: set[int] = set()
+        self._acks = AckTracker(tail)
 
     @property
     def last_transition_id(self) -> int | None:
@@ -111,12 +115,13 @@ class DatabaseSnapshotReader:
             statuses = component_statuses(session, read_at)
             views = self._read_checks(session)
             transitions = self._read_transitions(session)
-        full = full or not self._checks
+            full = full or not self._checks
+            acks = self._acks.read(session, full, read_at)
         changed = tuple(v for k, v in views.items() if full or self._checks.get(k) != v)
         self._checks = views
         newest = max((v.at for v in views.values()), default=None)
         return Snapshot(at=newest, read_at=read_at, full=full, component_statuses=statuses,
-                        checks=changed, transitions=transitions)
+                        checks=changed, transitions=transitions, acks=acks)
 
     def transitions_since(self, session: Session, last_id: int, limit: int = 1000
                           ) -> list[TransitionRecord]:

@@ -102,6 +102,7 @@ class AlertNotifier(QObject):
         self._effect = _sound_effect(sound_file) if sound and sound_file else None
         model.alertRaised.connect(self.on_alert)
         model.acknowledged.connect(self._refresh_banner)
+        model.ackedElsewhere.connect(self._refresh_banner)  # another operator took it: stop alarming
 
     def on_alert(self, alert) -> None:
         symptom = alert.is_problem and bool(alert.symptom_of) and not alert.probable_cause

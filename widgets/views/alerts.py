@@ -5,6 +5,11 @@ of hiding them, and only ever holds back the *desktop notification* of a
 symptom — the row is always listed, and a recovery is always listed and
 announced.  A flapping check does not flood: its transitions fold into one
 row that counts them and shows the latest state.
+
+Acknowledgements are shared: an ack made here is written to the database
+(``widgets/views/alert_acks.py``), and acks made elsewhere arrive through
+``BoardStore.alertsAcked`` and mark the matching row, named by its check and
+the ``at`` of the transition that opened it (``Alert.problem_at``).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from widgets.theme import dark_palette
 COLUMNS = ("Time", "State", "Component", "Check", "What happened", "Acknowledged")
 TIME, STATE, COMPONENT, CHECK, WHAT, ACK = range(len(COLUMNS))
 MAX_ROWS = 1000  # oldest rows leave first: the list is a console, not the record
+MAX_KNOWN_ACKS = 5000  # acks remembered for rows that may still arrive (oldest forgotten first)
 ALERT_ROLE = Qt.ItemDataRole.UserRole
 GREY = QColor("#7d8591")
 
@@ -49,6 +55,13 @@ class Alert:
     symptom_of: tuple[str, ...] = ()  # names of the probable causes behind it
     acked_by: str | None = None
     acked_at: dt.datetime | None = None
+    # The ``at`` of the transition that opened this row: its name on every
+    # workstation (shared acks); ``at`` moves when flaps fold in, this does not.
+    problem_at: dt.datetime | None = None
+
+    @property
+    def problem(self) -> tuple[str, dt.datetime]:
+        return self.check_key, self.problem_at or self.at
 
     @property
     def is_problem(self) -> bool:
@@ -83,7 +96,8 @@ class AlertsModel(FlatTableModel):
         return len(self._rows)
 
     alertRaised = Signal(object)  # Alert: a new problem, a recovery, or a flap folded in
-    acknowledged = Signal(object)  # Alert, after acknowledgement
+    acknowledged = Signal(object)  # Alert, after acknowledgement here (to be shared)
+    ackedElsewhere = Signal(object)  # list[Alert] marked by acks read from the database
 
     def __init__(self, store: BoardStore, parent: QObject | None = None):
         super().__init__(parent)
@@ -95,7 +109,11 @@ class AlertsModel(FlatTableModel):
         self._rows: list[Alert] = []
         self._ids = itertools.count(1)
         self._failing_checks: set[str] = set()  # problem alerted, no recovery yet
+        # Acks known by problem, including those whose row has not arrived yet
+        # (an ack can be read before its transition, or survive a restart).
+        self._acks: dict[tuple[str, dt.datetime], object] = {}
         store.checkTransition.connect(self.on_transition)
+        store.alertsAcked.connect(self.apply_acks)
         store.componentsChanged.connect(self._recheck_symptoms)
 
     # --- feeding ------------------------------------------------------------
@@ -114,10 +132,14 @@ class AlertsModel(FlatTableModel):
             component_name=self._names.get(view.component_id, view.component_id),
             check_key=view.check_key, check_label=self._checks.get(view.check_key, view.check_key),
             status=view.status, recovered=recovered, reason=view.error or "",
-            probable_cause=cause and not recovered, symptom_of=() if recovered else symptom_of)
+            probable_cause=cause and not recovered, symptom_of=() if recovered else symptom_of,
+            problem_at=view.at)
         if view.flapping and self._fold_flap(alert):
             return
         alert = replace(alert, id=next(self._ids), flaps=1 if view.flapping else 0)
+        known = self._acks.get(alert.problem)
+        if known is not None:  # acknowledged elsewhere before this row reached us
+            alert = replace(alert, acked_by=known.acked_by, acked_at=known.acked_at)
         self.beginInsertRows(QModelIndex(), 0, 0)
         self._rows.insert(0, alert)
         self.endInsertRows()
@@ -135,7 +157,7 @@ class AlertsModel(FlatTableModel):
             return False
         old = self._rows[row]
         folded = replace(alert, id=old.id, flaps=old.flaps + 1, recovered=False,
-                         reason=alert.reason or old.reason)
+                         reason=alert.reason or old.reason, problem_at=old.problem_at)
         if row != 0:
             self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), 0)
             self._rows.insert(0, self._rows.pop(row))
@@ -184,6 +206,31 @@ class AlertsModel(FlatTableModel):
         self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(COLUMNS) - 1))
         self.acknowledged.emit(alert)
         return alert
+
+    def apply_acks(self, acks) -> list[Alert]:
+        """Mark rows acknowledged by acks read from the database (``AckView``s); idempotent.
+
+        The database is the truth: when two operators acknowledged at once,
+        the row shows whoever was first, here too.
+        """
+        fresh = {}
+        for ack in acks:
+            if self._acks.get(ack.problem) != ack:
+                self._acks[ack.problem] = fresh[ack.problem] = ack
+        while len(self._acks) > MAX_KNOWN_ACKS:
+            del self._acks[next(iter(self._acks))]
+        marked = []
+        if fresh:
+            for row, alert in enumerate(self._rows):
+                ack = fresh.get(alert.problem)
+                if ack is None or (alert.acked_by, alert.acked_at) == (ack.acked_by, ack.acked_at):
+                    continue
+                alert = self._rows[row] = replace(alert, acked_by=ack.acked_by, acked_at=ack.acked_at)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                marked.append(alert)
+        if marked:
+            self.ackedElsewhere.emit(marked)
+        return marked
 
     def alert(self, row: int) -> Alert:
         return self._rows[row]

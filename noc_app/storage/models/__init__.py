@@ -6,7 +6,7 @@ from noc_app.storage.models.incidents import (
     IncidentParticipant, NotificationSent, TimelineEvent,
 )
 from noc_app.storage.models.monitoring import (
-    CheckRollup, CheckSample, CheckState, Poller, StateTransition,
+    AlertAck, CheckRollup, CheckSample, CheckState, Poller, StateTransition,
 )
 from noc_app.storage.models.operations import (
     ChangeComponent, ChangeRecord, KbArticle, KbArticleComponent, MaintenanceComponent,
@@ -21,7 +21,7 @@ from noc_app.storage.models.topology import (
 )
 
 __all__ = [
-    "Base", "ChangeComponent", "ChangeRecord", "Check", "CheckRollup", "CheckSample",
+    "AlertAck", "Base", "ChangeComponent", "ChangeRecord", "Check", "CheckRollup", "CheckSample",
     "CheckState", "Component", "ComponentDependency", "Customer", "CustomerComponent",
     "EscalationLevel", "EscalationPage", "EscalationPolicy", "EscalationPolicyComponent",
     "FollowUpAction", "Incident", "IncidentComponent", "IncidentCustomer",

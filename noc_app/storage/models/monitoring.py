@@ -1,11 +1,11 @@
-"""What the checks saw: current state and leases, raw samples, rollups, transitions."""
+"""What the checks saw: current state and leases, raw samples, rollups, transitions, acks."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import REAL, BigInteger, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import REAL, BigInteger, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from noc_app.storage.base import Base, RollupResolution, UtcEpochDateTime
@@ -114,3 +114,22 @@ class Poller(Base):
     pid: Mapped[int]
     started_at: Mapped[dt.datetime]
     heartbeat_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class AlertAck(Base):
+    """An operator acknowledged a problem: shared so every workstation stops alarming.
+
+    A problem is named by its check and the ``at`` of the transition that
+    opened it: every workstation sees the same transition timestamps, so the
+    pair identifies one alert row everywhere. Unique, so a second ack of the
+    same problem (two operators pressing A at once) keeps the first.
+    """
+
+    __tablename__ = "alert_acks"
+    __table_args__ = (UniqueConstraint("check_key", "problem_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    check_key: Mapped[str] = mapped_column(ForeignKey("checks.key", ondelete="CASCADE"))
+    problem_at: Mapped[dt.datetime]
+    acked_by: Mapped[str] = mapped_column(String(100))
+    acked_at: Mapped[dt.datetime] = mapped_column(index=True)  # loading reads "acked lately"
