@@ -115,6 +115,15 @@ def test_workstation_has_every_view_and_shortcuts(qtbot, store, tmp_path):
     assert {"Ctrl+1", "Ctrl+5", "Ctrl+N", "Ctrl+M", "F11", "Ctrl+Q", "Ctrl+Shift+T"} <= shortcuts
     push(qtbot, store, "db-main#0", Status.DOWN, error="connection refused")
     assert window.notifier is not None
+    # The ack sharer's "all clear" only clears its own line, never another source's.
+    window.acks.problem.emit("acknowledgement of X not shared: gone")
+    assert window.problem.text().startswith("acknowledgement of X")
+    window.acks.problem.emit("")
+    assert window.problem.text() == ""
+    window.acks.problem.emit("acknowledgement of X not shared: gone")
+    window.show_problem("database unreachable (feed)")
+    window.acks.problem.emit("")
+    assert window.problem.text() == "database unreachable (feed)"
 
 
 def test_open_incident_from_an_alert(qtbot, store, tmp_path):

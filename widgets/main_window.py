@@ -119,6 +119,11 @@ class MainWindow(QMainWindow):
     def show_problem(self, message: str) -> None:
         self.problem.setText(message)
 
+    def clear_problem(self, message: str) -> None:
+        """Clear the problem line only if it still shows ``message`` (not a newer one)."""
+        if self.problem.text() == message:
+            self.problem.setText("")
+
     def tick(self) -> None:
         now = dt.datetime.now(dt.timezone.utc)
         self.clock.setText(now.astimezone().strftime("%H:%M:%S"))

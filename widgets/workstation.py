@@ -42,7 +42,7 @@ def build_workstation(store: BoardStore, sessions: sessionmaker[Session], title:
     # them and they outlive a restart; acks made elsewhere come back through
     # the database feed (shared mode) or this start-up load (embedded).
     window.acks = AlertAckSharer(alerts.model, sessions, parent=window)
-    window.acks.problem.connect(window.show_problem)
+    window.acks.problem.connect(_ack_problem_line(window))
     window.acks.load()
     # Detail (charts from the database) in a dock: opened from the component list.
     detail = ComponentDetailView(sessions)
@@ -115,3 +115,17 @@ def _user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "operator"
+
+
+def _ack_problem_line(window):
+    """Ack trouble on the problem line; its "all clear" ("") must not wipe another source's line."""
+    shown = [""]
+
+    def show(message: str) -> None:
+        if message:
+            shown[0] = message
+            window.show_problem(message)
+        else:
+            window.clear_problem(shown[0])
+
+    return show
