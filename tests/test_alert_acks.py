@@ -247,6 +247,34 @@ def test_a_failed_write_keeps_the_local_ack_reports_one_line_and_retries(qtbot, 
         engine.dispose()
 
 
+def test_a_failed_ack_is_retried_by_itself_when_the_database_is_back(qtbot, tmp_path, store):
+    folder = tmp_path / "db"
+    folder.mkdir()
+    url = f"sqlite:///{folder}/noc.db"
+    ws = open_workspace(write_topology(tmp_path / "t.toml", "http://127.0.0.1:9"), url)
+    ws.close()
+    shutil.rmtree(folder)
+    engine = make_engine(url)
+    model = AlertsModel(store)
+    sharer = AlertAckSharer(model, session_factory(engine))
+    sharer._retry.setInterval(300)  # 15 s in the app
+    try:
+        push(store, "db-main#0", Status.DOWN, T0)
+        with qtbot.waitSignal(sharer.problem, timeout=5000):
+            model.acknowledge(model.index(0, 0), "alice")
+        ws = open_workspace(write_topology(tmp_path / "t.toml", "http://127.0.0.1:9"), url)
+        ws.close()
+        engine.dispose()
+        # nobody acks anything else: the timer sends it and clears the line
+        with qtbot.waitSignal(sharer.problem, timeout=5000, check_params_cb=lambda line: line == ""):
+            pass
+        with session_factory(engine)() as s:
+            assert [(a.check_key, a.acked_by) for a in open_acks(s, now=T0)] == [("db-main#0", "alice")]
+    finally:
+        sharer.shutdown()
+        engine.dispose()
+
+
 def test_workstation_loads_acks_made_before_a_restart(qtbot, tmp_path, store):
     from PySide6.QtCore import QSettings
 

@@ -5,19 +5,22 @@ object then writes the ack in a worker thread (``noc_app.live.acks.record_ack``)
 and folds the answer back in: usually our own ack, or the first operator's if
 someone beat us to it. If the write fails the row stays acknowledged here,
 ``problem`` carries one line for the status bar, and the ack is tried again
-with the next one made here (nothing is lost; other desktops just do not see
-it until then).
+every ``RETRY_MS`` and with the next one made here (nothing is lost; other
+desktops just do not see it until then).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.live.acks import open_acks, record_ack
 from widgets.admin.runner import Runner
+
+
+RETRY_MS = 15_000  # a database back after an outage gets the waiting acks within this
 
 
 class AlertAckSharer(QObject):
@@ -31,6 +34,7 @@ class AlertAckSharer(QObject):
         self.runner = Runner(self, max_threads=1)  # one writer: acks reach the database in order
         self._unsent: dict[tuple[str, dt.datetime], object] = {}  # problem -> Alert whose write failed
         self._failing = False
+        self._retry = QTimer(self, singleShot=True, interval=RETRY_MS, timeout=self.retry)
         model.acknowledged.connect(self.share)
 
     def share(self, alert) -> None:
@@ -40,6 +44,12 @@ class AlertAckSharer(QObject):
             if earlier.problem != alert.problem:
                 self._send(earlier)
         self._send(alert)
+
+    def retry(self) -> None:
+        """Send the acks whose write failed (the timer, after an outage)."""
+        waiting, self._unsent = list(self._unsent.values()), {}
+        for alert in waiting:
+            self._send(alert)
 
     def load(self) -> None:
         """Acks already in the database (a restart, other desktops): read off-thread, then applied."""
@@ -53,6 +63,7 @@ class AlertAckSharer(QObject):
         return self.runner.busy()
 
     def shutdown(self) -> None:
+        self._retry.stop()
         self.runner.shutdown()
 
     # --- internals ---------------------------------------------------------
@@ -74,6 +85,8 @@ class AlertAckSharer(QObject):
         self._failing = True
         if alert is not None:
             self._unsent[alert.problem] = alert
+            if not self._retry.isActive():
+                self._retry.start()
         what = f"acknowledgement of {alert.component_name} not shared" if alert else "could not load acknowledgements"
         tail = "; it stays acknowledged here, retried with the next ack" if alert else ""
         self.problem.emit(f"{what}: {_reason(error)}{tail}")
