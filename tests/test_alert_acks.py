@@ -210,16 +210,34 @@ def test_both_ack_at_once_and_the_first_wins_everywhere(qtbot, workspace):
         bob.close()
 
 
-def test_a_failed_write_keeps_the_local_ack_reports_one_line_and_retries(qtbot, tmp_path, store):
-    folder = tmp_path / "db"
-    folder.mkdir()
-    url = f"sqlite:///{folder}/noc.db"
-    ws = open_workspace(write_topology(tmp_path / "t.toml", "http://127.0.0.1:9"), url)
-    ws.close()
-    shutil.rmtree(folder)  # the database is gone (a lost share, a deleted file): SQLite finds no tables
-    engine = make_engine(url)
+class LostDatabase:
+    """A SQLite database whose folder was deleted (a lost share): writes fail until ``restore``."""
+
+    def __init__(self, tmp_path) -> None:
+        self.tmp_path = tmp_path
+        folder = tmp_path / "db"
+        folder.mkdir()
+        self.url = f"sqlite:///{folder}/noc.db"
+        self.restore()
+        shutil.rmtree(folder)  # SQLite now finds no tables
+        self.engine = make_engine(self.url)
+
+    def restore(self) -> None:
+        open_workspace(write_topology(self.tmp_path / "t.toml", "http://127.0.0.1:9"), self.url).close()
+        if hasattr(self, "engine"):
+            self.engine.dispose()  # drop connections to the deleted file
+
+
+@pytest.fixture
+def lost(tmp_path):
+    database = LostDatabase(tmp_path)
+    yield database
+    database.engine.dispose()
+
+
+def test_a_failed_write_keeps_the_local_ack_reports_one_line_and_retries(qtbot, lost, store):
     model = AlertsModel(store)
-    sharer = AlertAckSharer(model, session_factory(engine))
+    sharer = AlertAckSharer(model, session_factory(lost.engine))
     try:
         push(store, "db-main#0", Status.DOWN, T0)
         with qtbot.waitSignal(sharer.problem, timeout=5000) as problem:
@@ -231,48 +249,35 @@ def test_a_failed_write_keeps_the_local_ack_reports_one_line_and_retries(qtbot, 
         assert model.index(0, ACK).data() == "ACK by alice" and model.unacknowledged_problems() == []
 
         # The database is back: the next ack also sends the one that failed.
-        ws = open_workspace(write_topology(tmp_path / "t.toml", "http://127.0.0.1:9"), url)
-        ws.close()
-        engine.dispose()
+        lost.restore()
         push(store, "api#0", Status.DOWN, T0 + dt.timedelta(seconds=3))
         with qtbot.waitSignal(sharer.problem, timeout=5000) as cleared:
             model.acknowledge(model.index(0, 0), "alice")
         assert cleared.args[0] == ""
         qtbot.waitUntil(lambda: not sharer.busy(), timeout=5000)
-        with session_factory(engine)() as s:
+        with session_factory(lost.engine)() as s:
             assert sorted((a.check_key, a.problem_at, a.acked_by) for a in open_acks(s, now=T0)) == [
                 ("api#0", T0 + dt.timedelta(seconds=3), "alice"), ("db-main#0", T0, "alice")]
     finally:
         sharer.shutdown()
-        engine.dispose()
 
 
-def test_a_failed_ack_is_retried_by_itself_when_the_database_is_back(qtbot, tmp_path, store):
-    folder = tmp_path / "db"
-    folder.mkdir()
-    url = f"sqlite:///{folder}/noc.db"
-    ws = open_workspace(write_topology(tmp_path / "t.toml", "http://127.0.0.1:9"), url)
-    ws.close()
-    shutil.rmtree(folder)
-    engine = make_engine(url)
+def test_a_failed_ack_is_retried_by_itself_when_the_database_is_back(qtbot, lost, store):
     model = AlertsModel(store)
-    sharer = AlertAckSharer(model, session_factory(engine))
+    sharer = AlertAckSharer(model, session_factory(lost.engine))
     sharer._retry.setInterval(300)  # 15 s in the app
     try:
         push(store, "db-main#0", Status.DOWN, T0)
         with qtbot.waitSignal(sharer.problem, timeout=5000):
             model.acknowledge(model.index(0, 0), "alice")
-        ws = open_workspace(write_topology(tmp_path / "t.toml", "http://127.0.0.1:9"), url)
-        ws.close()
-        engine.dispose()
+        lost.restore()
         # nobody acks anything else: the timer sends it and clears the line
         with qtbot.waitSignal(sharer.problem, timeout=5000, check_params_cb=lambda line: line == ""):
             pass
-        with session_factory(engine)() as s:
+        with session_factory(lost.engine)() as s:
             assert [(a.check_key, a.acked_by) for a in open_acks(s, now=T0)] == [("db-main#0", "alice")]
     finally:
         sharer.shutdown()
-        engine.dispose()
 
 
 def test_workstation_loads_acks_made_before_a_restart(qtbot, tmp_path, store):
