@@ -14,13 +14,13 @@ database feed) deliver acks made elsewhere.
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from noc_app.live.seen_ids import SeenIds
 from noc_app.storage import models as db
 
 RECENT = dt.timedelta(hours=24)  # acks loaded on a full read: older rows are long gone from the list
@@ -96,30 +96,18 @@ class AckTracker:
     """
 
     def __init__(self, tail: int = 64):
-        self._tail = tail
-        self._last_id = 0
-        self._seen: deque[int] = deque(maxlen=4 * tail)
-        self._seen_set: set[int] = set()
+        self._seen = SeenIds(tail)
 
     def read(self, session: Session, full: bool, now: dt.datetime | None = None) -> tuple[AckView, ...]:
         if full:
             acks = open_acks(session, now)
             # Diff reads continue from the newest ack, not from ack 1 of the table's history.
-            self._last_id = max(self._last_id, session.scalar(select(func.max(db.AlertAck.id))) or 0)
+            self._seen.advance(session.scalar(select(func.max(db.AlertAck.id))) or 0)
         else:
-            acks = [a for a in acks_after(session, max(0, self._last_id - self._tail))
-                    if a.id not in self._seen_set]
+            acks = [a for a in acks_after(session, self._seen.look_back_from()) if a.id not in self._seen]
         for ack in acks:
-            if ack.id not in self._seen_set:
-                self._remember(ack.id)
+            self._seen.add(ack.id)
         return tuple(acks)
-
-    def _remember(self, ack_id: int) -> None:
-        if len(self._seen) == self._seen.maxlen:
-            self._seen_set.discard(self._seen[0])
-        self._seen.append(ack_id)
-        self._seen_set.add(ack_id)
-        self._last_id = max(self._last_id, ack_id)
 
 
 _COLUMNS = select(db.AlertAck.id, db.AlertAck.check_key, db.AlertAck.problem_at,

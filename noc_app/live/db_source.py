@@ -25,7 +25,6 @@ import logging
 import sqlite3
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -36,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from noc_app.domain import Status
 from noc_app.live.acks import AckTracker, AckView
 from noc_app.live.board import CheckView
+from noc_app.live.seen_ids import SeenIds
 from noc_app.storage import models as db
 from noc_app.storage.readers import component_statuses
 
@@ -95,14 +95,12 @@ class DatabaseSnapshotReader:
         self._initial_transitions = initial_transitions
         self._tail = tail
         self._checks: dict[str, CheckView] = {}
-        self._last_id: int | None = None  # None: nothing read yet
-        self._seen: deque[int] = deque(maxlen=4 * tail)
-        self._seen_set: set[int] = set()
+        self._seen = SeenIds(tail)
         self._acks = AckTracker(tail)
 
     @property
     def last_transition_id(self) -> int | None:
-        return self._last_id
+        return self._seen.last
 
     def read(self, full: bool = False) -> Snapshot:
         """One consistent read. Raises SQLAlchemy errors when the database is away."""
@@ -150,30 +148,23 @@ class DatabaseSnapshotReader:
         return views
 
     def _read_transitions(self, session: Session) -> tuple[TransitionRecord, ...]:
-        if self._last_id is None:
+        if self._seen.last is None:
             # First read: start at the newest row (history is not "new"),
             # optionally handing over the last few for an alerts list.
             newest = session.scalar(select(func.max(db.StateTransition.id))) or 0
-            self._last_id = newest
+            self._seen.advance(newest)
             back = max(self._tail, self._initial_transitions)
             recent = self.transitions_since(session, max(0, newest - back))
             records = [r for r in recent if r.id > newest - self._initial_transitions]
             for old in recent:  # the tail look-back must not re-deliver history
                 if old not in records:
-                    self._remember(old.id)
+                    self._seen.add(old.id)
         else:
-            records = [r for r in self.transitions_since(session, max(0, self._last_id - self._tail))
-                       if r.id not in self._seen_set]
+            records = [r for r in self.transitions_since(session, self._seen.look_back_from())
+                       if r.id not in self._seen]
         for record in records:
-            self._remember(record.id)
+            self._seen.add(record.id)
         return tuple(records)
-
-    def _remember(self, transition_id: int) -> None:
-        if len(self._seen) == self._seen.maxlen:
-            self._seen_set.discard(self._seen[0])
-        self._seen.append(transition_id)
-        self._seen_set.add(transition_id)
-        self._last_id = max(self._last_id or 0, transition_id)
 
 
 _TRANSITION_COLUMNS = select(
