@@ -14,7 +14,8 @@ from noc_app.checks.result import CheckResult
 from noc_app.domain import Status
 from noc_app.live import CheckView, StatusBoard
 from noc_app.live.acks import AckTracker, AckView, acks_since, open_acks, record_ack
-from noc_app.live.db_source import DatabaseSnapshotReader, notify_changes
+from noc_app.live.change_hints import notify_changes
+from noc_app.live.db_source import DatabaseSnapshotReader
 from noc_app.polling.recorder import write_batch
 from noc_app.polling.state import Outcome, Transition
 from noc_app.storage import models as db

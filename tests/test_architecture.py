@@ -41,3 +41,47 @@ def test_importing_every_core_module_loads_no_qt():
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _imports_of(path: Path, package: str) -> set[str]:
+    """Every module of ``package`` that a file imports, at any depth of the file (function-level too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in found if name.split(".")[0] == package}
+
+
+def test_no_import_circles_between_modules():
+    graph = {}
+    for package in ("noc_app", "widgets"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+            graph[name] = _imports_of(path, package)
+    modules = set(graph)
+    # A package's __init__ re-exporting its modules is not a circle worth naming; module-to-module is.
+    edges = {m: {t for t in targets if t in modules and t != m and not m.startswith(t + ".")
+                 and not (t.startswith(m + ".") and (ROOT / Path(*m.split("."))).is_dir())}
+             for m, targets in graph.items()}
+    circles, state = [], {}
+
+    def visit(node, stack):
+        state[node] = "open"
+        stack.append(node)
+        for nxt in sorted(edges[node]):
+            if state.get(nxt) == "open":
+                circles.append(" -> ".join(stack[stack.index(nxt):] + [nxt]))
+            elif nxt not in state:
+                visit(nxt, stack)
+        stack.pop()
+        state[node] = "done"
+
+    for module in sorted(edges):
+        if module not in state:
+            visit(module, [])
+    assert circles == []

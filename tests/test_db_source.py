@@ -13,7 +13,8 @@ from fleet_topology import write_topology
 from noc_app.checks.result import CheckResult
 from noc_app.domain import Status
 from noc_app.live import StatusBoard
-from noc_app.live.db_source import (DatabaseSnapshotReader, SqliteChangeWatcher, notify_changes,
+from noc_app.live.change_hints import notify_changes
+from noc_app.live.db_source import (DatabaseSnapshotReader, SqliteChangeWatcher,
                                     run_feed, watcher_for)
 from noc_app.polling.recorder import write_batch
 from noc_app.polling.state import Outcome, Transition

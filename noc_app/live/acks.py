@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from noc_app.live.change_hints import notify_changes
 from noc_app.live.seen_ids import SeenIds
 from noc_app.storage import models as db
 
@@ -47,8 +48,6 @@ def record_ack(sessions: sessionmaker[Session], check_key: str, problem_at: dt.d
 
     Raises SQLAlchemy errors when the database is away or refuses.
     """
-    from noc_app.live.db_source import notify_changes  # here: db_source imports this module
-
     at = at or dt.datetime.now(dt.timezone.utc)
     with sessions() as session, session.begin():
         dialect = session.get_bind().dialect.name

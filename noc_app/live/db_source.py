@@ -35,13 +35,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from noc_app.domain import Status
 from noc_app.live.acks import AckTracker, AckView
 from noc_app.live.board import CheckView
+from noc_app.live.change_hints import CHANNEL
 from noc_app.live.seen_ids import SeenIds
 from noc_app.storage import models as db
 from noc_app.storage.readers import component_statuses
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "noc_changes"
 
 
 # --------------------------------------------------------------------------
@@ -201,18 +201,6 @@ class ChangeWatcher(Protocol):
         """True once after a reconnect: hints were lost, read everything."""
 
     def close(self) -> None: ...
-
-
-def notify_changes(session: Session) -> None:
-    """Hint desktops that check data changed: ``NOTIFY noc_changes``.
-
-    Call it inside the writing transaction (PostgreSQL delivers the
-    notification at COMMIT, and drops it on ROLLBACK; identical notifications
-    of one transaction are folded into one). A no-op on SQLite, whose
-    watchers see ``data_version`` move by themselves.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"NOTIFY {CHANNEL}"))
 
 
 class PgChangeWatcher:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.checks.result import CheckResult
-from noc_app.live.db_source import notify_changes
+from noc_app.live.change_hints import notify_changes
 from noc_app.polling.state import Outcome, Transition
 from noc_app.storage import models as db
 

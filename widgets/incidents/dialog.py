@@ -71,9 +71,9 @@ class IncidentDialog(QDialog):
                  parent: QWidget | None = None, *, component_ids=None, alert=None,
                  drafts: DraftStore | None = None, draft=None):
         super().__init__(parent)
-        from widgets.incidents.sections_a import ClassifySection, PeopleSection, RecordSection
-        from widgets.incidents.sections_b import EscalateSection, NotifySection
-        from widgets.incidents.sections_c import CloseSection, InvestigateSection, RestoreSection
+        from widgets.incidents.record_classify_people import ClassifySection, PeopleSection, RecordSection
+        from widgets.incidents.notify_escalate import EscalateSection, NotifySection
+        from widgets.incidents.investigate_restore_close import CloseSection, InvestigateSection, RestoreSection
         self.setModal(False)
         self.setStyleSheet(DIALOG_STYLESHEET)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QFormLayout, QHBoxLayou
 
 from noc_app.incidents import DetectionMeans, Level, priority_for
 from widgets.incidents.fields import OptionalDateTime
+from widgets.incidents.section import Section, fill_people, hint, person_combo
 from widgets.incidents.style import local_text, priority_word
 
 RECORD_FIELDS = ("title", "detection_means", "manifestation", "detected_at", "first_recorded_at")
@@ -21,43 +22,6 @@ CLASSIFY_FIELDS = ("impact", "urgency", "priority", "priority_override_reason")
 MEANS_WORDS = {"customer_call": "Customer call", "internal_monitoring": "Internal monitoring alert",
                "external_monitoring": "External monitoring", "vendor_call": "Vendor call",
                "internal_staff": "Internal staff", "other": "Other"}
-
-
-def hint(text: str) -> QLabel:
-    label = QLabel(text, objectName="hint")
-    label.setWordWrap(True)
-    return label
-
-
-def person_combo(none_label: str) -> QComboBox:
-    combo = QComboBox()
-    combo.addItem(none_label, None)
-    return combo
-
-
-def fill_people(dlg, combo: QComboBox, people, none_label: str) -> None:
-    """Refill a people picker, keeping what it shows (fills are not operator edits)."""
-    with dlg.fields.quiet():
-        current = combo.currentData()
-        combo.clear()
-        combo.addItem(none_label, None)
-        for p in people:
-            combo.addItem(p.name, p.id)
-        index = combo.findData(current)
-        combo.setCurrentIndex(max(index, 0))
-
-
-class Section(QWidget):
-    TITLE = ""
-
-    def __init__(self, dlg):
-        super().__init__()
-        self.dlg = dlg
-        self.needs_incident: list[QWidget] = []  # buttons usable once the incident exists
-
-    def set_open(self, exists: bool) -> None:
-        for widget in self.needs_incident:
-            widget.setEnabled(exists)
 
 
 class RecordSection(Section):

@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QFormLayout, QHBoxLayou
 
 from noc_app.incidents import RestorePath, StatusPageState
 from widgets.incidents.fields import OptionalDateTime
-from widgets.incidents.sections_a import Section, fill_people, hint, person_combo
-from widgets.incidents.sections_b import fill, table
+from widgets.incidents.section import Section, fill, fill_people, hint, person_combo, table
 from widgets.incidents.style import from_qdatetime, local_text, to_qdatetime
 
 RESTORE_WORDS = {"resolve": "Resolve — fix it in place (restart, roll back, relaunch)",

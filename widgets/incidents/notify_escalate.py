@@ -14,38 +14,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHBoxL
                                QVBoxLayout, QWidget)
 
 from widgets.incidents.fields import OptionalDateTime
-from widgets.incidents.sections_a import Section, hint
+from widgets.incidents.section import Section, fill, hint, table
 from widgets.incidents.style import local_text
 
 AUDIENCES = (("customers", "Affected customers only"), ("internal", "Internal staff (list for this priority)"),
              ("partners", "Partners / channels"))
-
-
-def table(headers) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(headers)
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
-
-
-def fill(t: QTableWidget, rows, data=None) -> None:
-    """Refill only when the rows changed: a 2-second refresh must not eat the selection."""
-    key = (list(rows), list(data) if data is not None else None)
-    if getattr(t, "_shown_rows", None) == key:
-        return
-    t._shown_rows = key
-    t.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            item = QTableWidgetItem(str(value))
-            if data is not None and c == 0:
-                item.setData(Qt.ItemDataRole.UserRole, data[r])
-            t.setItem(r, c, item)
 
 
 class NotifySection(Section):
