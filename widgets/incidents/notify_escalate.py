@@ -8,7 +8,7 @@ withdraws the preview, so what is sent is what was read.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSplitter,
                                QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
@@ -18,7 +18,9 @@ from widgets.incidents.section import Section, fill, hint, table
 from widgets.incidents.style import local_text
 
 AUDIENCES = (("customers", "Affected customers only"), ("internal", "Internal staff (list for this priority)"),
-             ("partners", "Partners / channels"))
+             ("partners", "Partners / channels"),
+             ("account_managers", "Account managers of the affected customers"))
+BUILT_IN_BRIEF = ""  # the account managers' brief needs no template: it lists each manager's accounts
 
 
 class NotifySection(Section):
@@ -36,6 +38,9 @@ class NotifySection(Section):
         self.reason = f.add("notify_next_update_reason", QLineEdit(
             placeholderText="needed only if the next update is more than an hour away"))
         self.status_url = f.add("notify_status_url", QLineEdit(placeholderText="https://status.example.com"))
+        self.with_managers = QCheckBox("Also brief their account managers (one message each, listing their accounts)")
+        self.with_managers.setChecked(True)
+        self.with_managers.toggled.connect(self._withdraw_preview)
         self.preview_button = QPushButton("Preview")
         self.send_button = QPushButton("Send")
         self.preview_button.clicked.connect(self.preview)
@@ -52,6 +57,7 @@ class NotifySection(Section):
         form.addRow("Next update", self.next_update)
         form.addRow("Reason", self.reason)
         form.addRow("Read more at", self.status_url)
+        form.addRow("", self.with_managers)
         buttons = QHBoxLayout()
         self.preview_info = hint("Preview first: nothing is sent until you have read it.")
         buttons.addWidget(self.preview_info, 1)
@@ -90,9 +96,24 @@ class NotifySection(Section):
     def _fill_templates(self, *_args) -> None:
         audience = self.audience.currentData()
         self.template.clear()
+        if audience == "account_managers":
+            self.template.addItem("Brief listing each manager's affected accounts (built in)", BUILT_IN_BRIEF)
         for t in self._templates:
             if t.audience == audience:
                 self.template.addItem(f"{t.name} ({t.kind})", t.id)
+        self.with_managers.setVisible(audience == "customers")
+
+    def _briefing_managers(self) -> bool:
+        return self.audience.currentData() == "customers" and self.with_managers.isChecked()
+
+    def preview_declared(self, template_id: str | None) -> None:
+        """Right after Declare: the first customer notice and the managers' briefs, previewed."""
+        index = self.audience.findData("customers")
+        self.audience.setCurrentIndex(index)
+        if template_id is not None and self.template.findData(template_id) >= 0:
+            self.template.setCurrentIndex(self.template.findData(template_id))
+        self.with_managers.setChecked(True)
+        self.preview()
 
     def _withdraw_preview(self, *_args) -> None:
         self._preview = []
@@ -114,9 +135,13 @@ class NotifySection(Section):
             self.dlg.say("No template for this audience: add one under templates first.", "error")
             return
         iid, audience, template, args = (self.dlg.incident_id, self.audience.currentData(),
-                                         self.template.currentData(), self._args())
-        self.dlg.read("preview", lambda s: s.preview(iid, audience, template, **args), self._previewed,
-                      buttons=(self.preview_button,))
+                                         self.template.currentData() or None, self._args())
+        managers = self._briefing_managers()
+
+        def task(s):
+            messages = s.preview(iid, audience, template, **args)
+            return messages + (s.preview(iid, "account_managers", None) if managers else [])
+        self.dlg.read("preview", task, self._previewed, buttons=(self.preview_button,))
 
     def _previewed(self, messages) -> None:
         self._preview = list(messages)
@@ -137,20 +162,33 @@ class NotifySection(Section):
 
     def send(self) -> None:
         args = self._args() | {"next_update_reason": self.reason.text() or None}
-        count = len(self._preview)
+        briefs = [m for m in self._preview if m.audience == "account_managers"]
+        count = len(self._preview) - (len(briefs) if self.audience.currentData() != "account_managers" else 0)
+        brief_after = bool(briefs) and self._briefing_managers()
         self.send_button.setEnabled(False)
 
-        def done(result) -> None:
+        def report(result, total: int, what: str) -> str:
             failed = result.failed
-            text = f"Sent {count - len(failed)} of {count}."
+            text = f"{what}: sent {total - len(failed)} of {total}."
             if failed:
                 text += " Failed: " + "; ".join(f"{d.message.recipient} ({d.error})" for d in failed)
-            self.dlg.say(text, "error" if failed else "ok")
+            return text
+
+        def done(result) -> None:
+            text = report(result, count, "Notice")
+            self.dlg.say(text, "error" if result.failed else "ok")
             self._withdraw_preview()
             with self.dlg.fields.quiet():
                 self.next_update.set_value(None)
+            if brief_after:
+                # After the customers' notice has gone, so each brief says what they were told.
+                self.dlg.run("send", (), lambda r: self.dlg.say(
+                    text + " Account managers — " + report(r, len(briefs), "briefs"),
+                    "error" if (r.failed or result.failed) else "ok"),
+                    incident_id=self.dlg.incident_id, audience="account_managers", template_id=None)
         self.dlg.run("send", (self.preview_button,), done, incident_id=self.dlg.incident_id,
-                     audience=self.audience.currentData(), template_id=self.template.currentData(), **args)
+                     audience=self.audience.currentData(), template_id=self.template.currentData() or None,
+                     **args)
 
     def show_snapshot(self, snap, pages, sent, due) -> None:
         fill(self.sent, [(local_text(n.sent_at), n.audience, n.recipient, n.subject,
