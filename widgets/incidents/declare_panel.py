@@ -43,7 +43,7 @@ class DeclarePanel(QFrame):
         self.post_status.setChecked(True)
         self.message = dlg.fields.add("declare_status_message", QLineEdit(
             placeholderText="What the public reads first (public service names only)"))
-        self.button = QPushButton("Declare")
+        self.button = QPushButton("Declare ▶")
         self.button.setObjectName("primary")
         self.button.setDefault(True)
         self.button.setEnabled(False)
@@ -116,7 +116,7 @@ class DeclarePanel(QFrame):
                              f"{p.status_state.replace('_', ' ')}")
         self.details.setText(
             f"Then it previews the notice to {customers - partners} affected customers"
-            + (f" and {partners} partners (separately)" if partners else "")
+            + (f" and {partners} partner{'s' if partners != 1 else ''} (separately)" if partners else "")
             + " and the briefs to their account managers; nothing is sent until you press Send. "
             f"Manager: {p.manager_why}. Change anything in Classify, People or here first.")
 
