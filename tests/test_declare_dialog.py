@@ -59,6 +59,9 @@ def war_room(db_url, tmp_path, qtbot, monkeypatch):
         make_outage(workspace.sessions, hook.url())
         with transaction(workspace.sessions) as s:
             s.get(db.Customer, "globex").account_manager = "bob"
+            s.add(db.MessageTemplate(id="internal-initial", name="Internal: major incident", audience="internal",
+                                     kind="initial", subject="[{priority}] INTERNAL {incident_title}",
+                                     body="Incident {incident_id}: {components}."))
         store = BoardStore(StatusBoard(load_topology(TOPOLOGY)))
         window = build_workstation(store, workspace.sessions, "test",
                                    settings=QSettings(str(tmp_path / "ws.ini"), QSettings.Format.IniFormat),
@@ -101,13 +104,20 @@ def test_alert_to_customers_told_in_at_most_six_actions(qtbot, war_room):
     assert {"ops@acme.example", "it@globex.example"} <= previewed  # read before sending
     assert smtp.received == []  # nothing left before Send
     op.click(dlg.notify.send_button, "Send")
-    qtbot.waitUntil(lambda: len(smtp.received) >= 4, timeout=WAIT)
+    # 2 customers, 3 on the internal list (alice, bob, noc@), 2 account managers' briefs.
+    qtbot.waitUntil(lambda: len(smtp.received) >= 7, timeout=WAIT)
     QTest.qWait(300)
     assert len(op.actions) <= MAX_ACTIONS, op.actions
-    customers = sorted(r for m in smtp.received for r in m.rcpt_to if not r.endswith("@vigil.example"))
-    managers = sorted(r for m in smtp.received for r in m.rcpt_to if r.endswith("@vigil.example"))
+
+    def to(kind):
+        return sorted(r for m in smtp.received if kind(m.subject) for r in m.rcpt_to)
+    briefs = to(lambda subject: "Your accounts affected" in subject)
+    internal = to(lambda subject: "INTERNAL" in subject)
+    customers = to(lambda subject: "INTERNAL" not in subject and "Your accounts affected" not in subject)
     assert customers == ["it@globex.example", "ops@acme.example"]  # exactly the affected customers
-    assert managers == ["alice@vigil.example", "bob@vigil.example"]  # one brief per account manager
+    assert briefs == ["alice@vigil.example", "bob@vigil.example"]  # one brief per account manager
+    assert internal == ["alice@vigil.example", "bob@vigil.example", "noc@vigil.example"]
+    assert len(smtp.received) == 7
     snap = dlg.service.get(dlg.incident_id)
     assert snap.priority and snap.incident_manager_id == "alice"
     kinds = [e.kind for e in dlg.service.timeline(dlg.incident_id)]
