@@ -78,6 +78,10 @@ QLabel#countdown[state="soon"] { background: #E69F00; color: #000000; }
 QLabel#countdown[state="overdue"] { background: #FFFFFF; color: #B00020; border: 3px solid #B00020; }
 QLabel#countdown[state="none"] { background: transparent; color: #a8b0bb; font-size: 12pt; }
 QPushButton { padding: 6px 14px; }
+QPushButton#primary { font-size: 15pt; font-weight: bold; padding: 10px 28px; color: #ffffff;
+                      background: #0072B2; border: 2px solid #00507d; border-radius: 4px; }
+QPushButton#primary:disabled { background: #3a404a; color: #a8b0bb; border-color: #3a404a; }
+QLabel#warning { color: #15181d; background: #f0c24b; padding: 4px 8px; font-weight: bold; }
 QPushButton:disabled { color: #6b7380; }
 QCheckBox::indicator { width: 16px; height: 16px; border: 2px solid #a8b0bb; border-radius: 3px; }
 QCheckBox::indicator:checked { background: #56B4E9; border-color: #56B4E9; }
