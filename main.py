@@ -98,8 +98,11 @@ def _run_window(workspace, args, embedded: bool) -> int:
     from widgets.board_store import BoardStore
     from widgets.screenshots import schedule_screenshots
 
+    from widgets.assets import icon
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Vigil NOC")
+    app.setWindowIcon(icon("vigil"))  # resources/icons/vigil.svg
     store = BoardStore(StatusBoard(workspace.topology))
     window, pages = (_build_wall if args.wall else _build_workstation)(store, workspace, args)
     stop_source = (_start_poller if embedded else _start_database_feed)(store, workspace, window)
