@@ -33,6 +33,7 @@ from widgets.board_store import BoardStore
 from widgets.incidents import IncidentsBoard, IncidentWorker
 from widgets.views import CustomerImpactView, DependencyMapView
 from widgets.wall import ComponentWall, WallWindow, wall_text_px
+from widgets.wall.stale import DataAge
 
 UTC = dt.timezone.utc
 SCREENS = {"1080p": (1920, 1080), "4K": (3840, 2160)}
@@ -71,6 +72,7 @@ def wall(request, qtbot, workspace):
     window = WallWindow(store, views, rotate_s=3600)
     qtbot.addWidget(window)
     window.set_wall_geometry(QRect(0, 0, width, height))
+    window.show_problem("database unreachable (connection refused); showing the last data")  # the notice strip
     window.show()
     qtbot.waitUntil(lambda: incidents.model.rowCount() == 2, timeout=10_000)
     yield window, views, wall_text_px(height)
@@ -137,3 +139,14 @@ def test_no_text_on_a_wall_view_is_below_the_floor(wall, qtbot, name):
     small = sorted({(where, round(px, 1)) for where, px in declared + painted if px < floor - TOLERANCE},
                    key=lambda item: item[1])
     assert not small, f"{name}: {len(small)} texts below {floor} px, e.g. {small[:8]}"
+
+
+def test_the_loud_stale_header_is_above_the_floor(wall):
+    window, _views, floor = wall
+    window.header.set_state(view_label="impact", totals=[(Status.DOWN, 6)], clock="12:00:00",
+                            data_age=DataAge(45.0, True, "NO DATA FOR 45s"), last_data_local="11:59:15")
+    assert window.header.is_loud
+    painted = _painted(window, window.header)
+    assert any("THIS WALL IS NOT LIVE" in where for where, _ in painted)
+    small = [(where, px) for where, px in painted if px < floor - TOLERANCE]
+    assert not small, small
