@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QSplitter, QTabWidg
                                QWidget)
 
 from noc_app.incidents import DraftStore, IncidentChange, IncidentSnapshot, Prefill, priority_for
+from widgets.assets import stylesheet
 from widgets.incidents import readers
 from widgets.incidents.conflict import ConflictDialog, FieldChoice
 from widgets.incidents.fields import FieldSet, seconds
-from widgets.incidents.style import (DIALOG_STYLESHEET, PRIORITY_COLOURS, PRIORITY_TEXT, elapsed,
+from widgets.incidents.style import (PRIORITY_COLOURS, PRIORITY_TEXT, elapsed,
                                      priority_word, update_state)
 from widgets.incidents.timeline import TimelineView
 from widgets.incidents.worker import IncidentWorker, OpDone, OpFailed, OpQueued, worker_for
@@ -76,7 +77,7 @@ class IncidentDialog(QDialog):
         from widgets.incidents.investigate_restore_close import CloseSection, InvestigateSection, RestoreSection
         from widgets.incidents.declare_panel import DeclarePanel
         self.setModal(False)
-        self.setStyleSheet(DIALOG_STYLESHEET)
+        self.setStyleSheet(stylesheet("incident-dialog"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.worker: IncidentWorker = worker_for(source)
         self.service = self.worker.service
