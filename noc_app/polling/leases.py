@@ -43,10 +43,16 @@ def new_poller_id() -> str:
 
 
 class LeaseManager:
-    def __init__(self, factory: sessionmaker[Session], owner: str | None = None, lease_s: float = 15.0):
+    def __init__(self, factory: sessionmaker[Session], owner: str | None = None, lease_s: float = 15.0,
+                 expected_pollers: int = 1):
         self.factory = factory
         self.owner = owner or new_poller_id()
         self.lease_s = lease_s
+        # Pollers started together (``poll --processes N``) split the checks from
+        # the first round instead of the first one taking all and handing half
+        # back a renewal later. Only for one lease: after that the live count
+        # rules, so a sibling that died is taken over.
+        self.expected_pollers = expected_pollers
         self.held: set[str] = set()
         self._started_at = dt.datetime.now(dt.timezone.utc)
 
@@ -60,6 +66,8 @@ class LeaseManager:
             live_pollers = session.scalar(
                 select(func.count()).select_from(db.Poller).where(db.Poller.heartbeat_at > alive_after)
             ) or 1
+            if now - self._started_at < dt.timedelta(seconds=self.lease_s):
+                live_pollers = max(live_pollers, self.expected_pollers)
             live_checks = select(db.Check.key).where(db.Check.retired_at.is_(None))
             total = session.scalar(select(func.count()).select_from(live_checks.subquery())) or 0
             fair = math.ceil(total / live_pollers) if total else 0

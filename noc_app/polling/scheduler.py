@@ -66,17 +66,30 @@ InMaintenance = Callable[[CheckSpec], bool]
 
 @dataclass
 class SchedulerStats:
-    """Scheduling lag (start - due) of recent runs, for benches and the UI."""
+    """Scheduling lag (start - due) of recent runs, for benches and the UI.
+
+    ``steady_lag_ms`` counts the lag of every run after a check's first
+    (whole milliseconds -> runs): the first round runs everything at once
+    by design, so its lag says how long the round took, not whether the
+    poller keeps up. A histogram, so several pollers' figures add up.
+    """
 
     runs: int = 0
+    first_runs: int = 0
     pulled: int = 0  # runs brought forward because a related check changed
     lags_s: list[float] = field(default_factory=list)
+    steady_lag_ms: dict[int, int] = field(default_factory=dict)
     max_samples: int = 100_000
 
-    def record(self, lag_s: float) -> None:
+    def record(self, lag_s: float, first: bool = False) -> None:
         self.runs += 1
         if len(self.lags_s) < self.max_samples:
             self.lags_s.append(lag_s)
+        if first:
+            self.first_runs += 1
+        else:
+            ms = int(lag_s * 1000)
+            self.steady_lag_ms[ms] = self.steady_lag_ms.get(ms, 0) + 1
 
 
 class Scheduler:
@@ -252,7 +265,7 @@ class Scheduler:
     def _execute(self, key: str, due: float) -> None:
         spec = self._checks[key]
         started = self._clock()
-        self.stats.record(max(0.0, started - due))
+        self.stats.record(max(0.0, started - due), key in self._unphased)
         outcome = None
         try:
             result = self._run_check(spec)
