@@ -27,6 +27,7 @@ from noc_app.checks.errors import (
 )
 from noc_app.checks.judge import judge_http_response
 from noc_app.checks.result import CheckResult
+from noc_app.checks.session import send_get
 from noc_app.domain import Status
 from noc_app.topology.model import CheckSpec
 
@@ -85,13 +86,11 @@ def _fetch(
         remaining = guard.remaining()
         if remaining <= 0:
             raise DeadlineExceeded(spec.timeout_s)
-        response = session.get(
-            url,
+        response = send_get(
+            session, url,
             headers=headers if _origin(url) == origin else {},
             timeout=(remaining, remaining),  # per connect / per read; the guard bounds the total
-            stream=True,
             verify=verify,
-            allow_redirects=False,
         )
         target = session.get_redirect_target(response) if response.is_redirect else None
         if target is None:
