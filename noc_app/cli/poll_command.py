@@ -8,7 +8,6 @@ import signal
 import sys
 import threading
 import time
-from pathlib import Path
 
 from noc_app.cli.errors import EXIT_USAGE, CliError
 
@@ -28,6 +27,7 @@ def add_parser(subparsers) -> None:
                         help="at exit, write JSON: checks run, scheduling lag p50/p99, CPU, memory")
     # Set by the --processes supervisor on its children: how many share the checks from the start.
     parser.add_argument("--share-with", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--synced", action="store_true", help=argparse.SUPPRESS)  # the supervisor synced it
     parser.set_defaults(run=run)
 
 
@@ -45,9 +45,11 @@ def run(args: argparse.Namespace) -> int:
     if args.processes > 1:
         if args.once:
             raise CliError("error: --once runs in one process; drop --processes", EXIT_USAGE)
-        return _run_processes(args)
+        from noc_app.cli.poll_processes import run_processes
+
+        return run_processes(args)
     started = time.monotonic()
-    workspace = open_workspace(args.config, args.db)
+    workspace = open_workspace(args.config, args.db, sync=not args.synced)
     try:
         if args.once:
             for result in poll_once(workspace, args.workers):
@@ -76,43 +78,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     finally:
         workspace.close()
-
-
-def _run_processes(args: argparse.Namespace) -> int:
-    """``--processes N``: validate and prepare the database once, then N children share the checks."""
-    from noc_app.polling import run_stats
-    from noc_app.polling.processes import child_command, supervise
-    from noc_app.workspace import open_workspace
-
-    workspace = open_workspace(args.config, args.db)  # bad input fails here, once; schema + sync done
-    try:
-        if workspace.engine.dialect.name == "sqlite" and workspace.engine.url.database in (None, "", ":memory:"):
-            raise CliError("error: --processes needs a database file or server the processes share; "
-                           "give --db sqlite:///PATH or a PostgreSQL URL", EXIT_USAGE)
-        count = len(workspace.topology.checks)
-        url = workspace.engine.url.render_as_string()
-    finally:
-        workspace.close()
-    commands = []
-    for i in range(args.processes):
-        poll_args = ["--config", str(args.config), "--workers", str(args.workers), "--lease", str(args.lease),
-                     "--share-with", str(args.processes)]
-        if args.db:
-            poll_args += ["--db", args.db]
-        if args.json:
-            poll_args.append("--json")
-        if args.stats:
-            poll_args += ["--stats", f"{args.stats}.{i}"]
-        commands.append(child_command(poll_args))
-    if not args.json:
-        print(f"polling {count} checks into {url} with {args.processes} processes; Ctrl-C stops", flush=True)
-    worst, _pids = supervise(commands, warn=lambda m: print(f"warning: {m}", file=sys.stderr, flush=True))
-    if args.stats:
-        parts = [run_stats.read(f"{args.stats}.{i}") for i in range(args.processes)]
-        run_stats.write(args.stats, run_stats.merge(p for p in parts if p))
-        for i in range(args.processes):
-            Path(f"{args.stats}.{i}").unlink(missing_ok=True)
-    return worst
 
 
 _print_lock = threading.Lock()
