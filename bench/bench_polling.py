@@ -123,6 +123,7 @@ class Case:
     all_in_db: str = "?"
     exit_code: int | None = None
     load: str = ""
+    warnings: list[str] | None = None
 
     def line(self) -> str:
         lag = self.lag or {}
@@ -135,7 +136,8 @@ class Case:
                 f"lag p50 {s(lag.get('p50'))} p99 {s(lag.get('p99'))} max {s(lag.get('max'))}  "
                 f"CPU/1000 {self.cpu_per_1000:.2f} s (whole run {self.cpu_whole_per_1000:.2f} s)  "
                 f"RSS {'/'.join(f'{r:.0f}' for r in self.rss or [])} MB  "
-                f"all in DB: {self.all_in_db}  exit {self.exit_code}  load {self.load}")
+                f"all in DB: {self.all_in_db}  exit {self.exit_code}  load {self.load}"
+                + (f"\n      {len(self.warnings)} warnings, first: {self.warnings[0]}" if self.warnings else ""))
 
 
 def run_case(backend: str, url: str, fleet: FleetProcess, n: int, processes: int, seconds: float,
@@ -193,6 +195,8 @@ def run_case(backend: str, url: str, fleet: FleetProcess, n: int, processes: int
         log.close()
     total = samples()
     engine.dispose()
+    case.warnings = [line.strip() for line in (work / f"poll-{backend}-{n}.log").read_text().splitlines()
+                     if line.strip()]
     stats = run_stats.read(stats_file) or {}
     case.lag = stats.get("lag_s")
     case.cpu_whole_per_1000 = (usage.ru_utime + usage.ru_stime) / max(1, total) * 1000
