@@ -71,6 +71,9 @@ QLabel#info { color: #15181d; background: #f0c24b; padding: 6px 10px; font-weigh
 QLabel#ok { color: #ffffff; background: #1f6f52; padding: 6px 10px; }
 QLabel#heading { font-size: 16pt; font-weight: bold; }
 QLabel#hint { color: #a8b0bb; }
+QLabel#statusLast { font-size: 13pt; font-weight: bold; padding: 6px 10px; border-radius: 4px; }
+QLabel#statusLast[state="ok"] { background: #22262d; color: #e8e8e8; }
+QLabel#statusLast[state="due"] { background: #f0c24b; color: #15181d; }
 QLabel#priorityBadge { font-size: 20pt; font-weight: bold; padding: 4px 14px; border-radius: 4px; }
 QLabel#countdown { font-size: 18pt; font-weight: bold; padding: 4px 14px; border-radius: 4px; }
 QLabel#countdown[state="ok"] { background: #22262d; color: #e8e8e8; }
