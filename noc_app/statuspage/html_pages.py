@@ -85,21 +85,25 @@ def index_page(page: PublicPage) -> str:
     return "\n".join(parts)
 
 
-def _incident_card(i: PublicIncident, tz: str, link: bool, updates: int | None = None, depth: int = 0) -> str:
-    name = escape(i.name)
-    title = f'<a href="{"../" * depth}incidents/{escape(i.id)}.html">{name}</a>' if link else name
-    rows = [f'<div class="update"><div><span class="what">{escape(WORDS[u.status])}</span> '
+def _updates(i: PublicIncident, tz: str, updates: int | None = None) -> str:
+    return "".join(f'<div class="update"><div><span class="what">{escape(WORDS[u.status])}</span> '
             f'<span class="when">— <time datetime="{u.created_at.isoformat()}">{escape(human(u.created_at, tz))}'
             f'</time></span></div><p class="body">{escape(u.body)}</p></div>'
-            for u in i.updates[:updates]]
+            for u in i.updates[:updates])
+
+
+def _incident_card(i: PublicIncident, tz: str, link: bool, updates: int | None = None) -> str:
+    name = escape(i.name)
+    title = f'<a href="incidents/{escape(i.id)}.html">{name}</a>' if link else name
+    rows = _updates(i, tz, updates)
     state = "Resolved" if not i.unresolved else WORDS[i.status]
     return (f'<article class="card incident"><h3>{title}</h3>'
-            f'<div class="desc">{escape(state)} · {escape(IMPACT_WORDS[i.impact])}</div>{"".join(rows)}</article>')
+            f'<div class="desc">{escape(state)} · {escape(IMPACT_WORDS[i.impact])}</div>{rows}</article>')
 
 
 def _maintenance_card(m: PublicMaintenance, page: PublicPage) -> str:
     tz = page.time_zone
-    status = "under_maintenance" if m.status in ("in_progress", "verifying") else "operational"
+    status = "under_maintenance" if m.status in ("in_progress", "verifying") else m.status
     label = f'<span class="pill s-{status}">{ICONS["under_maintenance"]} {escape(WORDS[m.status])}</span>'
     return (f'<article class="card"><div class="comp-head"><span class="comp-name">{escape(m.name)}</span>{label}</div>'
             f'<p class="body">{escape(human(m.scheduled_for, tz))} — {escape(human(m.scheduled_until, tz))}</p>'
@@ -116,7 +120,8 @@ def _bars(u: Uptime, tz: str) -> str:
     percent = "no data yet" if u.percent is None else f"{_percent(u.percent)} % uptime"
     spans = "".join(f'<span class="b-{d.status}" title="{escape(_day_text(d))}"></span>' for d in u.days)
     bad = [d for d in u.days if d.down_s > 0]
-    outages = ("Days with outages: " + ", ".join(f"{d.date.day} {d.date:%b} ({_minutes(d.down_s)})" for d in bad[-6:])
+    outages = ("Days with outages, latest first: " + ", ".join(
+        f"{d.date.day} {d.date:%b} ({_minutes(d.down_s)})" for d in reversed(bad[-6:]))
                + (f" and {len(bad) - 6} more" if len(bad) > 6 else "")) if bad else "No outage in this period."
     n = len(u.days)
     return (f'<div class="bars" role="img" aria-label="{escape(percent)} over the last {n} days">{spans}</div>'
@@ -185,6 +190,6 @@ def incident_page(page: PublicPage, i: PublicIncident) -> str:
         f"<h1>{escape(i.name)}</h1>",
         f'<p class="desc">{escape(WORDS[i.status])} · {escape(IMPACT_WORDS[i.impact])} · Affected: {affected}</p>',
         "<h2>Updates, newest first</h2>",
-        _incident_card(i, page.time_zone, link=False, depth=1),
+        f'<article class="card incident">{_updates(i, page.time_zone)}</article>',
         _footer(depth=1),
     ])

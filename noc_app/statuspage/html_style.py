@@ -27,6 +27,7 @@ h2{font-size:1.2rem;margin:28px 0 10px}
 .i-major,.s-partial_outage{background:var(--part)}
 .i-critical,.s-major_outage{background:var(--major)}
 .s-under_maintenance{background:var(--maint)}
+.s-scheduled,.s-completed{background:#57606a}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px;margin:10px 0}
 .comp-head{display:flex;justify-content:space-between;gap:10px;flex-wrap:wrap;align-items:baseline}
 .comp-name{font-weight:650;font-size:1.08rem}
