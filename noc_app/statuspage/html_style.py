@@ -15,7 +15,7 @@ CSS = """
 --ink:#1c2128;--soft:#57606a;--line:#d8dee4;--bg:#f6f8fa;--card:#fff}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--ink);background:var(--bg)}
-main{max-width:860px;margin:0 auto;padding:16px}
+main{max-width:860px;margin:0 auto;padding:16px;overflow-wrap:anywhere}
 a{color:#0a5fc2}
 h1{font-size:1.6rem;margin:8px 0 12px}
 h2{font-size:1.2rem;margin:28px 0 10px}
