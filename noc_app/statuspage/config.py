@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +43,10 @@ class PageConfig:
         return slug(self.name) or "status"
 
     def by_id(self) -> dict[str, PublicComponent]:
+        return self._by_id
+
+    @cached_property
+    def _by_id(self) -> dict[str, PublicComponent]:  # computed once: resolve() runs per update
         return {c.id: c for c in self.components}
 
     def resolve(self, service_group: str | None, ids) -> tuple[str, ...]:

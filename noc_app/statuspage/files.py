@@ -37,6 +37,7 @@ class AtomicDirectory:
     def __init__(self, root: Path):
         self.root = Path(root)
         self._written: dict[str, bytes] = {}  # relative path -> digest of what is on disk
+        self._dirs: set[Path] = set()
 
     def write(self, files: dict[str, bytes]) -> list[str]:
         """Write what changed; returns the relative paths written."""
@@ -49,7 +50,7 @@ class AtomicDirectory:
             if rel not in self._written and _same(target, data):
                 self._written[rel] = digest  # left by an earlier run: nothing to do
                 continue
-            _replace(target, data)
+            _replace(target, data, self._dirs)
             self._written[rel] = digest
             written.append(rel)
         return written
@@ -62,13 +63,23 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
-def _replace(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+def _replace(target: Path, data: bytes, made: set | None = None) -> None:
+    parent = target.parent
+    if made is None or parent not in made:
+        parent.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(parent)
+    # One writer per output directory (this process): a fixed temporary name beside the target is
+    # enough, and cheaper than mkstemp; 0644 so a web server can read what it serves.
+    tmp = parent / f".{target.name}.{os.getpid()}.tmp"
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600: a web server must be able to read it
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o644)
+        try:
+            view = memoryview(data)
+            while view:  # os.write may take less than it is given
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.replace(tmp, target)
     except BaseException:
         try:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from functools import lru_cache
 from html import escape
 
 from noc_app.statuspage.html_style import CSS, ICONS
-from noc_app.statuspage.model import ComponentView, PublicIncident, PublicMaintenance, PublicPage, Uptime
+from noc_app.statuspage.model import (
+    ComponentView, PublicIncident, PublicMaintenance, PublicPage, Uptime, UptimeDay,
+)
 from noc_app.statuspage.timefmt import human, short, zone
 from noc_app.statuspage.vocabulary import WORDS
 
@@ -23,16 +26,35 @@ BAR_WORDS = WORDS | {"no_data": "No data"}
 
 class HtmlWriter:
     def __init__(self) -> None:
-        self._incident_pages: dict[tuple, bytes] = {}
+        # id(incident) -> (incident, page bytes); see JsonWriter for why the object is kept.
+        self._incident_pages: dict[int, tuple[PublicIncident, bytes]] = {}
+        self._items: dict[int, tuple[PublicIncident, str]] = {}  # history entries, the same way
+        self._page_key = None
+
+    def _history_items(self, page: PublicPage) -> dict[str, str]:
+        cache, self._items = self._items, {}
+        out = {}
+        for i in page.incidents:
+            hit = cache.get(id(i))
+            text = hit[1] if hit is not None and hit[0] is i else _history_item(i, page.time_zone)
+            self._items[id(i)] = (i, text)
+            out[i.id] = text
+        return out
 
     def documents(self, page: PublicPage) -> dict[str, bytes]:
-        cache, self._incident_pages = self._incident_pages, {}
+        page_key = (page.name, page.url, page.time_zone)
+        cache = self._incident_pages if page_key == self._page_key else {}
+        if page_key != self._page_key:
+            self._items = {}
+        self._incident_pages, self._page_key = {}, page_key
         out = {}
         for incident in page.incidents:
-            key = (incident, page.name, page.url, page.time_zone)
-            out[f"incidents/{incident.id}.html"] = self._incident_pages[key] = (
-                cache.get(key) or _doc(f"{incident.name} — {page.name}", incident_page(page, incident), depth=1))
-        out["history.html"] = _doc(f"History — {page.name}", history_page(page))
+            hit = cache.get(id(incident))
+            data = hit[1] if hit is not None and hit[0] is incident else _doc(
+                f"{incident.name} — {page.name}", incident_page(page, incident), depth=1)
+            self._incident_pages[id(incident)] = (incident, data)
+            out[f"incidents/{incident.id}.html"] = data
+        out["history.html"] = _doc(f"History — {page.name}", history_page(page, self._history_items(page)))
         out["index.html"] = _doc(page.name, index_page(page))
         return out
 
@@ -118,7 +140,7 @@ def _component_card(c: ComponentView, page: PublicPage) -> str:
 
 def _bars(u: Uptime, tz: str) -> str:
     percent = "no data yet" if u.percent is None else f"{_percent(u.percent)} % uptime"
-    spans = "".join(f'<span class="b-{d.status}" title="{escape(_day_text(d))}"></span>' for d in u.days)
+    spans = _past_bars(u.past) + _bar(u.days[-1])
     bad = [d for d in u.days if d.down_s > 0]
     outages = ("Days with outages, latest first: " + ", ".join(
         f"{d.date.day} {d.date:%b} ({_minutes(d.down_s)})" for d in reversed(bad[-6:]))
@@ -127,6 +149,27 @@ def _bars(u: Uptime, tz: str) -> str:
     return (f'<div class="bars" role="img" aria-label="{escape(percent)} over the last {n} days">{spans}</div>'
             f'<div class="bar-scale"><span>{n} days ago</span><span class="uptime">{escape(percent)}</span>'
             f'<span>Today</span></div><p class="outages">{escape(outages)}</p>')
+
+
+_PAST_BARS: dict[int, tuple[tuple, str]] = {}
+
+
+def _past_bars(past: tuple[UptimeDay, ...]) -> str:
+    """The finished days' bars, made once per day and component (the tuple is reused until midnight)."""
+    hit = _PAST_BARS.get(id(past))
+    if hit is not None and hit[0] is past:
+        return hit[1]
+    if len(_PAST_BARS) > 4096:
+        _PAST_BARS.clear()
+    text = "".join(_bar(d) for d in past)
+    _PAST_BARS[id(past)] = (past, text)
+    return text
+
+
+@lru_cache(maxsize=8192)
+def _bar(d: UptimeDay) -> str:
+    """One day's bar; cached, since only today's changes between rewrites."""
+    return f'<span class="b-{d.status}" title="{escape(_day_text(d))}"></span>'
 
 
 def _day_text(d) -> str:
@@ -145,7 +188,7 @@ def _percent(p: float) -> str:
     return text
 
 
-def history_page(page: PublicPage) -> str:
+def history_page(page: PublicPage, items: dict[str, str] | None = None) -> str:
     tz = zone(page.time_zone)
     by_month: dict[tuple[int, int], list[PublicIncident]] = defaultdict(list)
     for i in page.incidents:
@@ -162,8 +205,9 @@ def history_page(page: PublicPage) -> str:
              f'<p class="updated">Last updated {escape(human(page.updated_at, page.time_zone))}</p>']
     for y, m in months:
         parts.append(f'<h2 class="month">{dt.date(y, m, 1):%B %Y}</h2>')
-        items = by_month.get((y, m), [])
-        parts += [_history_item(i, page.time_zone) for i in items] or ['<p class="empty">No incidents reported.</p>']
+        month_items = by_month.get((y, m), [])
+        parts += [(items or {}).get(i.id) or _history_item(i, page.time_zone) for i in month_items] or [
+            '<p class="empty">No incidents reported.</p>']
     parts.append(_footer())
     return "\n".join(parts)
 

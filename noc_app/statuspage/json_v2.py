@@ -19,7 +19,10 @@ ACTIVE_MAINTENANCE = ("in_progress", "verifying")
 
 class JsonWriter:
     def __init__(self) -> None:
-        self._incidents: dict[tuple, dict] = {}
+        # id(incident) -> (incident, body): the reader keeps unchanged incidents as the same objects,
+        # and holding the object keeps its id from being reused.
+        self._incidents: dict[int, tuple[PublicIncident, dict]] = {}
+        self._page_key = None
 
     def documents(self, page: PublicPage) -> dict[str, bytes]:
         tz = page.time_zone
@@ -27,7 +30,9 @@ class JsonWriter:
                          "updated_at": iso(page.updated_at, tz)}}
         components = [_component(c, page) for c in page.components]
         by_id = {c["id"]: c for c in components}
-        cache, self._incidents = self._incidents, {}
+        page_key = (page.id, page.url, page.time_zone)
+        cache, self._incidents = (self._incidents if page_key == self._page_key else {}), {}
+        self._page_key = page_key
         incidents = [self._incident(i, page, by_id, cache) for i in page.incidents]
         unresolved = [d for d, i in zip(incidents, page.incidents) if i.unresolved]
         maintenances = [_maintenance(m, page, by_id) for m in page.maintenances]
@@ -48,14 +53,15 @@ class JsonWriter:
         return {f"api/v2/{name}": _dump(doc) for name, doc in docs.items()}
 
     def _incident(self, incident: PublicIncident, page: PublicPage, components: dict, cache: dict) -> dict:
-        key = (incident, page.id, page.url, page.time_zone)
-        body = cache.get(key) or _incident_body(incident, page)
-        self._incidents[key] = body
+        hit = cache.get(id(incident))
+        body = hit[1] if hit is not None and hit[0] is incident else _incident_body(incident, page)
+        self._incidents[id(incident)] = (incident, body)
         return body | {"components": [components[c] for c in incident.components if c in components]}
 
 
 def _dump(doc: dict) -> bytes:
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # Compact, like Statuspage's own API; it also keeps json's C encoder (``indent`` turns it off).
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _component(c: ComponentView, page: PublicPage) -> dict:

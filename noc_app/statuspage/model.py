@@ -9,7 +9,7 @@ Lists are newest first where the Statuspage API is.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,12 @@ class UptimeDay:
 
 @dataclass(frozen=True)
 class Uptime:
-    days: tuple[UptimeDay, ...]  # oldest first
+    days: tuple[UptimeDay, ...]  # oldest first, today last
     percent: float | None  # None: no data in the whole window
     down_s: float
+    # ``days`` without today: the same object from one rewrite to the next while the day lasts,
+    # so writers can cache what they made of it.
+    past: tuple[UptimeDay, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,14 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.statuspage import config as page_config
+from noc_app.statuspage.check_facts import read_check_facts
 from noc_app.statuspage.config import PageConfig
 from noc_app.statuspage.feeds import feeds
 from noc_app.statuspage.files import AtomicDirectory
 from noc_app.statuspage.html_pages import HtmlWriter
 from noc_app.statuspage.json_v2 import JsonWriter
 from noc_app.statuspage.model import PublicPage
-from noc_app.statuspage.reader import read_public_page
+from noc_app.statuspage.reader import IncidentCache, read_public_page
 from noc_app.statuspage.uptime import UptimeTracker
 
 
@@ -46,6 +47,7 @@ class StatusPagePublisher:
         self.page = page
         self.clock = clock
         self.uptime = UptimeTracker(uptime_days)
+        self.incidents = IncidentCache()
         self._json = JsonWriter()
         self._html = HtmlWriter()
 
@@ -55,8 +57,9 @@ class StatusPagePublisher:
             if session.get_bind().dialect.name == "postgresql":
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             config = self.page or page_config.from_database(session)
-            uptime = self.uptime.compute(session, config, now)
-            return read_public_page(session, config, now, uptime)
+            facts = read_check_facts(session, now)
+            uptime = self.uptime.compute(session, config, now, facts)
+            return read_public_page(session, config, now, uptime, self.incidents, facts)
 
     def publish(self) -> Published:
         started = time.perf_counter()

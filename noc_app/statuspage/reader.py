@@ -17,24 +17,25 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from noc_app.statuspage import rules
+from noc_app.statuspage.check_facts import CheckFacts, read_check_facts
 from noc_app.statuspage.config import PageConfig
 from noc_app.statuspage.model import (
     AffectedComponent, ComponentView, PublicIncident, PublicMaintenance, PublicPage, PublicUpdate, Uptime,
 )
 from noc_app.statuspage.vocabulary import CLOSED_INCIDENT, IMPACT_OF, IMPACTS, WORDS, component_status
 from noc_app.storage import models as db
-from noc_app.storage.readers import component_statuses
 
 NOTICE_HOLDS = dt.timedelta(hours=24)  # an update posted without an incident drives status this long
 MAINTENANCE_HISTORY = dt.timedelta(days=90)
 
 
 def read_public_page(session: Session, page: PageConfig, now: dt.datetime,
-                     uptime: dict[str, Uptime] | None = None) -> PublicPage:
+                     uptime: dict[str, Uptime] | None = None, cache: IncidentCache | None = None,
+                     facts: CheckFacts | None = None) -> PublicPage:
     names = {c.id: c.name for c in page.components}
-    incidents = _incidents(session, page, names, now)
-    own = {k: v.value for k, v in component_statuses(session, now).items()}
-    since = _status_since(session)
+    incidents = (cache or IncidentCache()).incidents(session, page, names, now)
+    facts = facts or read_check_facts(session, now)
+    own, since = facts.own, facts.since
     current = _current_updates(incidents, now)
     views = []
     for c in page.components:
@@ -51,27 +52,56 @@ def read_public_page(session: Session, page: PageConfig, now: dt.datetime,
                       tuple(incidents), tuple(_maintenances(session, page, names, now)))
 
 
-def _incidents(session: Session, page: PageConfig, names: dict[str, str], now: dt.datetime
-               ) -> list[PublicIncident]:
-    rows = session.execute(
-        select(db.StatusPageEntry.id, db.StatusPageEntry.incident_id, db.StatusPageEntry.at,
-               db.StatusPageEntry.state, db.StatusPageEntry.message, db.StatusPageEntry.incident_status,
-               db.StatusPageEntry.components, db.StatusPageEntry.service_group, db.StatusPageEntry.title)
-        .order_by(db.StatusPageEntry.at, db.StatusPageEntry.id)).all()
-    closed = dict(session.execute(select(db.Incident.id, db.Incident.closed_at)
-                                  .where(db.Incident.closed_at.is_not(None))).all())
-    groups: dict[str, list] = defaultdict(list)
-    for row in rows:
-        key = f"inc-{row.incident_id}" if row.incident_id is not None else f"notice-{row.id}"
-        groups[key].append(row)
-    out = []
-    for key, entries in groups.items():
-        incident_id = entries[0].incident_id
-        built = _incident(key, entries, page, names, closed.get(incident_id), now)
-        if built is not None:
-            out.append(built)
-    out.sort(key=lambda i: (i.created_at, i.id), reverse=True)
-    return out
+class IncidentCache:
+    """Public incidents, rebuilt only when status-page updates or closures changed.
+
+    Updates are only ever added, so ``(count, max id)`` of the updates and of
+    the closed incidents says whether anything changed; an incident whose
+    updates and closure are unchanged keeps its very object, so the writers'
+    caches (keyed by object) skip it.
+    """
+
+    def __init__(self) -> None:
+        self._key = None
+        self._built: dict[str, tuple[tuple, PublicIncident | None]] = {}
+        self._incidents: list[PublicIncident] = []
+        self._clock_bound = False  # an open notice expires with time alone: rebuild every read
+
+    def incidents(self, session: Session, page: PageConfig, names: dict[str, str], now: dt.datetime
+                  ) -> list[PublicIncident]:
+        key = (page, tuple(session.execute(select(func.count(db.StatusPageEntry.id),
+                                                  func.max(db.StatusPageEntry.id))).one()),
+               tuple(session.execute(select(func.count(db.Incident.id), func.max(db.Incident.closed_at))
+                                     .where(db.Incident.closed_at.is_not(None))).one()))
+        if key == self._key and not self._clock_bound:
+            return self._incidents
+        rows = session.execute(
+            select(db.StatusPageEntry.id, db.StatusPageEntry.incident_id, db.StatusPageEntry.at,
+                   db.StatusPageEntry.state, db.StatusPageEntry.message, db.StatusPageEntry.incident_status,
+                   db.StatusPageEntry.components, db.StatusPageEntry.service_group, db.StatusPageEntry.title)
+            .order_by(db.StatusPageEntry.at, db.StatusPageEntry.id)).all()
+        closed = dict(session.execute(select(db.Incident.id, db.Incident.closed_at)
+                                      .where(db.Incident.closed_at.is_not(None))).all())
+        groups: dict[str, list] = defaultdict(list)
+        for row in rows:
+            groups[f"inc-{row.incident_id}" if row.incident_id is not None else f"notice-{row.id}"].append(row)
+        same_page = self._key is not None and self._key[0] == page
+        built, out, clock_bound = {}, [], False
+        for gkey, entries in groups.items():
+            closed_at = closed.get(entries[0].incident_id)
+            signature = (tuple(e.id for e in entries), closed_at)
+            previous = self._built.get(gkey) if same_page else None
+            if previous is not None and previous[0] == signature and not gkey.startswith("notice-"):
+                incident = previous[1]
+            else:
+                incident = _incident(gkey, entries, page, names, closed_at, now)
+            built[gkey] = (signature, incident)
+            if incident is not None:
+                out.append(incident)
+                clock_bound = clock_bound or (gkey.startswith("notice-") and incident.unresolved)
+        out.sort(key=lambda i: (i.created_at, i.id), reverse=True)
+        self._key, self._built, self._incidents, self._clock_bound = key, built, out, clock_bound
+        return out
 
 
 def _incident(key, entries, page: PageConfig, names, closed_at, now) -> PublicIncident | None:
@@ -120,14 +150,6 @@ def _current_updates(incidents: list[PublicIncident], now: dt.datetime) -> dict[
                 if seen is None or seen[1] < update.created_at:
                     current[a.code] = (a.new_status, update.created_at)
     return current
-
-
-def _status_since(session: Session) -> dict[str, dt.datetime]:
-    rows = session.execute(select(db.Check.component_id, func.max(db.CheckState.status_since))
-                           .join(db.CheckState, db.CheckState.check_key == db.Check.key)
-                           .where(db.Check.retired_at.is_(None))
-                           .group_by(db.Check.component_id)).all()
-    return {cid: at for cid, at in rows if at is not None}
 
 
 def _maintenances(session: Session, page: PageConfig, names: dict[str, str], now: dt.datetime
