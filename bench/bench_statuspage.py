@@ -40,7 +40,7 @@ from noc_app.topology import parse_topology  # noqa: E402
 from noc_app.workspace import open_workspace  # noqa: E402
 
 UTC = dt.timezone.utc
-WRITTEN = re.compile(r"(\d+) files written in ([\d.]+) s")
+WRITTEN = re.compile(r"(\d+) files written in ([\d.]+) s \(CPU ([\d.]+) s\)")
 
 
 def build(url: str, args) -> dict:
@@ -52,15 +52,15 @@ def build(url: str, args) -> dict:
     return counts
 
 
-def one_shot(url: str, out: Path) -> tuple[float, float, int]:
+def one_shot(url: str, out: Path) -> tuple[float, float, int, float]:
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "statuspage", "--out", str(out), "--db", url],
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(proc.stderr)
-    files, seconds = WRITTEN.search(proc.stdout).groups()
-    return float(seconds), wall, int(files)
+    files, seconds, cpu = WRITTEN.search(proc.stdout).groups()
+    return float(seconds), wall, int(files), float(cpu)
 
 
 def watch(url: str, out: Path, changes: int) -> tuple[list[float], list[float]]:
@@ -93,24 +93,30 @@ def watch(url: str, out: Path, changes: int) -> tuple[list[float], list[float]]:
         proc.terminate()
         proc.wait(timeout=20)
         engine.dispose()
-    rewrites = [float(m.group(2)) for line in lines[first_rewrite:] if (m := WRITTEN.search(line))]
+    rewrites = [(float(m.group(2)), float(m.group(3))) for line in lines[first_rewrite:]
+                if (m := WRITTEN.search(line))]
     return rewrites, latencies
 
 
 def report(label: str, url: str, args) -> None:
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())} "
+          f"on {__import__('os').cpu_count()} cores")
     counts = build(url, args)
     print(f"\n== {label}: {args.components} components ({args.publics} public), {args.days} days, "
           f"{args.incidents} incidents: {counts['checks']} checks, {counts['transitions']} transitions, "
           f"{counts['entries']} status-page updates (built in {counts['build_s']:.1f} s)")
     with tempfile.TemporaryDirectory() as tmp:
         cold = one_shot(url, Path(tmp) / "cold")
-        print(f"cold (empty --out): build+write {cold[0]:.2f} s, process wall {cold[1]:.2f} s, {cold[2]} files")
+        print(f"cold (empty --out): build+write {cold[0]:.2f} s (CPU {cold[3]:.2f} s), "
+              f"process wall {cold[1]:.2f} s, {cold[2]} files")
         warm = [one_shot(url, Path(tmp) / "cold") for _ in range(args.runs)]
         print("warm (files in place): build+write " + ", ".join(f"{w[0]:.2f}" for w in warm)
-              + " s; process wall " + ", ".join(f"{w[1]:.2f}" for w in warm) + " s")
+              + " s (CPU " + ", ".join(f"{w[3]:.2f}" for w in warm) + " s); process wall "
+              + ", ".join(f"{w[1]:.2f}" for w in warm) + " s")
         rewrites, latencies = watch(url, Path(tmp) / "watch", args.changes)
-    print(f"--watch rewrites after a change: median {statistics.median(rewrites) * 1000:.0f} ms, "
-          f"max {max(rewrites) * 1000:.0f} ms over {len(rewrites)}")
+    walls, cpus = [r[0] for r in rewrites], [r[1] for r in rewrites]
+    print(f"--watch rewrites after a change: median {statistics.median(walls) * 1000:.0f} ms "
+          f"(CPU {statistics.median(cpus) * 1000:.0f} ms), max {max(walls) * 1000:.0f} ms over {len(rewrites)}")
     print(f"--watch commit -> summary.json shows it: median {statistics.median(latencies) * 1000:.0f} ms, "
           f"max {max(latencies) * 1000:.0f} ms")
 

@@ -82,7 +82,8 @@ def fill(sessions, now: dt.datetime, days: int = 90, incidents: int = 500, seed:
             iid = made + n + 1
             public = rng.sample(publics, k=min(len(publics), rng.choice((1, 1, 2))))
             state = rng.choice(("partial_outage", "major_outage", "degraded"))
-            steps = MESSAGES[:2] if last else MESSAGES[:rng.randint(2, 4)] if rng.random() < 0.3 else MESSAGES
+            # every past incident ends resolved, after 1-3 updates; the last one is still open
+            steps = MESSAGES[:2] if last else MESSAGES[:rng.randint(1, 3)] + MESSAGES[3:]
             t = opened
             for status, body in steps:
                 entries.append(dict(service_group=public[0], state="operational" if status == "resolved" else state,

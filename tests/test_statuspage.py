@@ -314,3 +314,29 @@ def test_without_declared_public_components_there_is_one_per_group(tmp_path, fle
         workspace.close()
     assert [(c.id, c.name, c.members) for c in page.components] == [
         ("eu-west", "EU West", ("search",)), ("services", "Services", ("api", "db-main"))]
+
+
+def test_cached_rewrites_agree_with_a_fresh_build(tmp_path, fleet, db_url):
+    workspace = open_workspace(topology(tmp_path, fleet), db_url)
+    try:
+        poll_once(workspace)
+        service = IncidentService(workspace.sessions, "alice")
+        first = service.open_incident("a", "internal_monitoring").incident_id
+        second = service.open_incident("b", "internal_monitoring").incident_id
+        publisher = StatusPagePublisher(workspace.sessions, tmp_path / "site")
+        service.status_page_update(None, "degraded", "one", incident_id=first, components=["core-api"])
+        publisher.publish()
+        service.status_page_update(None, "major_outage", "two", incident_id=second, components=["search-public"])
+        service.status_page_update(None, "operational", "fixed", incident_id=first, components=["core-api"],
+                                   incident_status="resolved")
+        cached = publisher.publish().page
+        version = service.get(second).version
+        service.close(second, "cause", [], None, None, expected_version=version)  # closing resolves it publicly
+        closed = publisher.publish().page
+        fresh = StatusPagePublisher(workspace.sessions, tmp_path / "fresh").read()
+    finally:
+        workspace.close()
+    assert [(i.id, i.status, len(i.updates)) for i in cached.incidents] == [
+        (f"inc-{second}", "investigating", 1), (f"inc-{first}", "resolved", 2)]
+    assert closed.incidents == fresh.incidents
+    assert [i.status for i in closed.incidents] == ["resolved", "resolved"]

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 def _report(result, out: Path) -> None:
     s = result.page.status
     print(f"status page in {out}: {s.indicator} ({s.description}); {len(result.written)} files written "
-          f"in {result.seconds:.2f} s", flush=True)
+          f"in {result.seconds:.2f} s (CPU {result.cpu_seconds:.2f} s)", flush=True)
 
 
 def _watch(publisher, engine, out: Path) -> int:

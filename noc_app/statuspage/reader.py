@@ -66,30 +66,41 @@ class IncidentCache:
         self._built: dict[str, tuple[tuple, PublicIncident | None]] = {}
         self._incidents: list[PublicIncident] = []
         self._clock_bound = False  # an open notice expires with time alone: rebuild every read
+        self._rows: dict[str, list] = {}  # the rows read so far, by public incident
 
     def incidents(self, session: Session, page: PageConfig, names: dict[str, str], now: dt.datetime
                   ) -> list[PublicIncident]:
-        key = (page, tuple(session.execute(select(func.count(db.StatusPageEntry.id),
-                                                  func.max(db.StatusPageEntry.id))).one()),
-               tuple(session.execute(select(func.count(db.Incident.id), func.max(db.Incident.closed_at))
-                                     .where(db.Incident.closed_at.is_not(None))).one()))
+        count, newest = session.execute(select(func.count(db.StatusPageEntry.id),
+                                               func.max(db.StatusPageEntry.id))).one()
+        closures = tuple(session.execute(select(func.count(db.Incident.id), func.max(db.Incident.closed_at))
+                                         .where(db.Incident.closed_at.is_not(None))).one())
+        key = (page, count, newest, closures)
         if key == self._key and not self._clock_bound:
             return self._incidents
-        rows = session.execute(
-            select(db.StatusPageEntry.id, db.StatusPageEntry.incident_id, db.StatusPageEntry.at,
-                   db.StatusPageEntry.state, db.StatusPageEntry.message, db.StatusPageEntry.incident_status,
-                   db.StatusPageEntry.components, db.StatusPageEntry.service_group, db.StatusPageEntry.title)
-            .order_by(db.StatusPageEntry.at, db.StatusPageEntry.id)).all()
+        old = self._key
+        if (old is not None and old[0] == page and old[3] == closures and old[2] is not None
+                and newest is not None and newest > old[2]):
+            # Only additions since the last read (the usual case): read just those, and
+            # make sure they account for the whole difference in count.
+            added = session.execute(_ENTRY_COLUMNS.where(db.StatusPageEntry.id > old[2])
+                                    .order_by(db.StatusPageEntry.at, db.StatusPageEntry.id)).all()
+            if old[1] + len(added) == count:
+                rows = [r for g in self._rows.values() for r in g] + list(added)
+                return self._build(key, rows, {r.incident_id for r in added}, page, names, now, session)
+        rows = session.execute(_ENTRY_COLUMNS.order_by(db.StatusPageEntry.at, db.StatusPageEntry.id)).all()
+        return self._build(key, rows, None, page, names, now, session)
+
+    def _build(self, key, rows, touched, page, names, now, session) -> list[PublicIncident]:
         closed = dict(session.execute(select(db.Incident.id, db.Incident.closed_at)
                                       .where(db.Incident.closed_at.is_not(None))).all())
         groups: dict[str, list] = defaultdict(list)
-        for row in rows:
+        for row in sorted(rows, key=lambda r: (r.at, r.id)) if touched is not None else rows:
             groups[f"inc-{row.incident_id}" if row.incident_id is not None else f"notice-{row.id}"].append(row)
         same_page = self._key is not None and self._key[0] == page
         built, out, clock_bound = {}, [], False
         for gkey, entries in groups.items():
             closed_at = closed.get(entries[0].incident_id)
-            signature = (tuple(e.id for e in entries), closed_at)
+            signature = (len(entries), entries[-1].id, closed_at)
             previous = self._built.get(gkey) if same_page else None
             if previous is not None and previous[0] == signature and not gkey.startswith("notice-"):
                 incident = previous[1]
@@ -101,7 +112,14 @@ class IncidentCache:
                 clock_bound = clock_bound or (gkey.startswith("notice-") and incident.unresolved)
         out.sort(key=lambda i: (i.created_at, i.id), reverse=True)
         self._key, self._built, self._incidents, self._clock_bound = key, built, out, clock_bound
+        self._rows = groups
         return out
+
+
+_ENTRY_COLUMNS = select(
+    db.StatusPageEntry.id, db.StatusPageEntry.incident_id, db.StatusPageEntry.at, db.StatusPageEntry.state,
+    db.StatusPageEntry.message, db.StatusPageEntry.incident_status, db.StatusPageEntry.components,
+    db.StatusPageEntry.service_group, db.StatusPageEntry.title)
 
 
 def _incident(key, entries, page: PageConfig, names, closed_at, now) -> PublicIncident | None:
