@@ -40,6 +40,7 @@ def watch(publisher: StatusPagePublisher, watcher, stop: threading.Event,
                     break
                 last = time.monotonic()
                 result = publisher.publish()
+                last = result.started  # the next one starts at least min_interval_s after this one did
             except Exception as exc:  # noqa: BLE001 - the loop outlives any database error
                 if not failing:
                     on_problem(f"status page not updated: {_one_line(exc)}; retrying")
