@@ -340,3 +340,24 @@ def test_cached_rewrites_agree_with_a_fresh_build(tmp_path, fleet, db_url):
         (f"inc-{second}", "investigating", 1), (f"inc-{first}", "resolved", 2)]
     assert closed.incidents == fresh.incidents
     assert [i.status for i in closed.incidents] == ["resolved", "resolved"]
+
+
+def test_declare_posts_to_the_declared_public_components(tmp_path, fleet):
+    from noc_app.incidents.declare import declare
+
+    workspace = open_workspace(topology(tmp_path, fleet), f"sqlite:///{tmp_path}/noc.db")
+    try:
+        service = IncidentService(workspace.sessions, "alice")
+        with pytest.raises(ValidationError, match="EU-West is not a public component.*API, Search"):
+            declare(service, title="t", detection_means="internal_monitoring", impact="high", urgency="high",
+                    status_groups=("EU-West",), status_message="m")
+        with workspace.sessions() as s:
+            assert s.scalars(select(db.Incident)).all() == []  # refused before anything was written
+        change = declare(service, title="t", detection_means="internal_monitoring", impact="high", urgency="high",
+                         status_groups=("API",), status_state="major_outage", status_message="We are on it.")
+        with workspace.sessions() as s:
+            entry = s.scalars(select(db.StatusPageEntry)).one()
+        assert entry.incident_id == change.incident_id and entry.components == ["core-api"]
+        assert entry.incident_status == "investigating"
+    finally:
+        workspace.close()
