@@ -371,3 +371,24 @@ def test_declare_posts_to_the_declared_public_components(tmp_path, fleet):
         assert entry.incident_status == "investigating"
     finally:
         workspace.close()
+
+
+def test_an_incident_that_leaves_the_page_takes_its_page_with_it(tmp_path, fleet):
+    workspace = open_workspace(topology(tmp_path, fleet), f"sqlite:///{tmp_path}/noc.db")
+    out = tmp_path / "site"
+    try:
+        service = IncidentService(workspace.sessions, "alice")
+        iid = service.open_incident("x", "internal_monitoring").incident_id
+        service.status_page_update(None, "degraded", "slow", incident_id=iid, components=["search-public"])
+        StatusPagePublisher(workspace.sessions, out).publish()
+        assert (out / f"incidents/inc-{iid}.html").exists()
+        (out / "incidents/keep-me.txt").write_text("not ours")
+        text = (tmp_path / "t.toml").read_text().replace('id = "search-public"', 'id = "search-2"')
+        (tmp_path / "t.toml").write_text(text)
+        workspace.close()
+        workspace = open_workspace(tmp_path / "t.toml", f"sqlite:///{tmp_path}/noc.db")  # search-public retired
+        written = StatusPagePublisher(workspace.sessions, out).publish().written
+    finally:
+        workspace.close()
+    assert f"incidents/inc-{iid}.html" in written and not (out / f"incidents/inc-{iid}.html").exists()
+    assert (out / "incidents/keep-me.txt").exists()

@@ -39,6 +39,21 @@ class AtomicDirectory:
         self._written: dict[str, bytes] = {}  # relative path -> digest of what is on disk
         self._dirs: set[Path] = set()
 
+    def prune(self, folder: str, keep: set[str], suffix: str = ".html") -> list[str]:
+        """Remove ``folder/*suffix`` files not in ``keep``: a page that left the site goes with it
+        (an incident about a component no longer public must not stay reachable)."""
+        gone = []
+        directory = self.root / folder
+        if not directory.is_dir():
+            return gone
+        for path in directory.iterdir():
+            rel = f"{folder}/{path.name}"
+            if path.name.endswith(suffix) and rel not in keep and path.is_file():
+                path.unlink(missing_ok=True)
+                self._written.pop(rel, None)
+                gone.append(rel)
+        return gone
+
     def write(self, files: dict[str, bytes]) -> list[str]:
         """Write what changed; returns the relative paths written."""
         written = []

@@ -72,5 +72,6 @@ class StatusPagePublisher:
         files |= feeds(page)
         files |= {k: v for k, v in html.items() if not k.startswith("incidents/")}  # index.html last
         written = self.out.write(files)
+        written += self.out.prune("incidents", set(files))
         return Published(page, tuple(written), time.perf_counter() - started, time.process_time() - cpu,
                          began)
