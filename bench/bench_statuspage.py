@@ -20,13 +20,14 @@ page updates, then:
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
-import json
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -68,7 +69,6 @@ def watch(url: str, out: Path, changes: int) -> tuple[list[float], list[float]]:
                              "--watch"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     summary = out / "api/v2/summary.json"
     lines: list[str] = []
-    import threading
     threading.Thread(target=lambda: [lines.append(line) for line in proc.stdout], daemon=True).start()
     from noc_app.storage.db import make_engine, session_factory
     engine = make_engine(url)
@@ -99,8 +99,7 @@ def watch(url: str, out: Path, changes: int) -> tuple[list[float], list[float]]:
 
 
 def report(label: str, url: str, args) -> None:
-    print(f"load average before: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())} "
-          f"on {__import__('os').cpu_count()} cores")
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     counts = build(url, args)
     print(f"\n== {label}: {args.components} components ({args.publics} public), {args.days} days, "
           f"{args.incidents} incidents: {counts['checks']} checks, {counts['transitions']} transitions, "

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import select
 
 from fleet_topology import quiet_fleet, write_topology
-from noc_app.domain import Status
 from noc_app.incidents import IncidentService, ValidationError
 from noc_app.polling.service import PollingService, poll_once
 from noc_app.statuspage import config as page_config

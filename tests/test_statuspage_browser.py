@@ -7,7 +7,6 @@ painted (the banner's colour is on screen, next to its words in the HTML).
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import subprocess
 from pathlib import Path
