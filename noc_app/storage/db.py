@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.paths import default_db_url
 from noc_app.storage.failures import note_sqlite_file
+from noc_app.storage.text_fit import refuse_text_that_does_not_fit
 from noc_app.storage.urls import redact_secrets
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -89,7 +90,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    # Text longer than its column is refused before the flush, alike on SQLite and PostgreSQL.
+    return refuse_text_that_does_not_fit(sessionmaker(engine, expire_on_commit=False))
 
 
 @contextmanager
