@@ -7,6 +7,7 @@ import sys
 from noc_app.storage.db import SQLITE_BUSY_TIMEOUT_MS, DatabaseUrlError
 from noc_app.storage.failures import explain_failure
 from noc_app.storage.migrate import NewerSchemaError
+from noc_app.storage.text_fit import TextDoesNotFitError
 from noc_app.storage.urls import redact_secrets
 from noc_app.topology.errors import TopologyError
 from noc_app.workspace import EmptyDatabaseError, SchemaOutdatedError
@@ -42,6 +43,8 @@ def _explain(exc: BaseException) -> tuple[str, int]:
         return f"error: database: {exc}", EXIT_USAGE
     if isinstance(exc, (EmptyDatabaseError, NewerSchemaError)):
         return f"error: {exc}", EXIT_USAGE
+    if isinstance(exc, TextDoesNotFitError):
+        return f"error: cannot store {exc.table}.{exc}", EXIT_USAGE
     if isinstance(exc, SchemaOutdatedError):
         return f"error: {exc}", EXIT_FAILURE
     failure = explain_failure(exc, SQLITE_BUSY_TIMEOUT_MS / 1000)

@@ -10,6 +10,7 @@ import threading
 
 from noc_app.cli.closed_pipe import silence_stdout
 from noc_app.cli.errors import EXIT_USAGE, CliError
+from noc_app.storage.urls import redact_secrets
 
 
 def add_parser(subparsers) -> None:
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             signal.signal(sig, lambda *_: stop.set())
         service = PollingService(
             workspace, workers=args.workers,
-            on_error=lambda message: print(f"warning: {message}", file=sys.stderr, flush=True),
+            on_error=lambda message: print(f"warning: {redact_secrets(message)}", file=sys.stderr, flush=True),
             leases=LeaseManager(workspace.sessions, lease_s=args.lease),
         )
         def show(result, outcome) -> None:
