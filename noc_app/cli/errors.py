@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from noc_app.reports.output import ReportOutputError
 from noc_app.storage.db import SQLITE_BUSY_TIMEOUT_MS, DatabaseUrlError
 from noc_app.storage.failures import explain_failure
 from noc_app.storage.migrate import NewerSchemaError
@@ -38,6 +39,8 @@ def _explain(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, CliError):
         return str(exc), exc.code
     if isinstance(exc, TopologyError):
+        return f"error: {exc}", EXIT_USAGE
+    if isinstance(exc, ReportOutputError):
         return f"error: {exc}", EXIT_USAGE
     if isinstance(exc, DatabaseUrlError):
         return f"error: database: {exc}", EXIT_USAGE
