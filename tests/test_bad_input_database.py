@@ -37,11 +37,8 @@ def test_a_malformed_url_is_one_line_without_the_password(url):
     line = one_line_error(proc, 2)
     assert SECRET not in proc.stderr + proc.stdout
     assert line.startswith("error: database: ") and "alice:***@" in line
-
-
-def test_the_port_that_is_not_a_number_is_named():
-    line = one_line_error(run_cli("status", "--db", f"postgresql+psycopg://a:{SECRET}@h:notaport/noc"), 2)
-    assert 'has a port that is not a number ("notaport")' in line
+    if "notaport" in url:
+        assert 'has a port that is not a number ("notaport")' in line
 
 
 def test_an_unreachable_server_does_not_echo_the_password():
