@@ -96,3 +96,11 @@ def test_every_orm_write_is_measured_against_its_column(ws, values, expected):
     assert str(info.value) == expected
     with transaction(ws.sessions) as session:
         assert session.get(db.Component, "extra") is None
+
+
+def test_an_update_is_measured_too_but_only_what_it_changes(ws):
+    with transaction(ws.sessions) as session:
+        session.get(db.Component, "api").description = "fine"
+    with pytest.raises(TextDoesNotFitError, match="^name: 201 characters, at most 200$"):
+        with transaction(ws.sessions) as session:
+            session.get(db.Component, "api").name = "N" * 201

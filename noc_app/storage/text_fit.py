@@ -51,12 +51,17 @@ def check_fits(table: str, column: str, value: Any, length: int | None) -> None:
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
-    for obj in (*session.new, *session.dirty):
+    for obj in session.new:
         state = inspect(obj)
-        loaded = state.dict  # only what was set or loaded: measuring must not load anything
         for key, table, column, length in _text_columns(state.mapper):
-            if key in loaded:
-                check_fits(table, column, loaded[key], length)
+            if key in state.dict:
+                check_fits(table, column, state.dict[key], length)
+    for obj in session.dirty:
+        # Only what is being changed: a row stored long ago (SQLite kept it) stays editable.
+        state = inspect(obj)
+        for key, table, column, length in _text_columns(state.mapper):
+            if key in state.dict and state.attrs[key].history.added:
+                check_fits(table, column, state.dict[key], length)
 
 
 def refuse_text_that_does_not_fit(factory: sessionmaker[Session]) -> sessionmaker[Session]:
