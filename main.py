@@ -19,6 +19,7 @@ import os
 import sys
 
 from noc_app.cli import build_parser
+from noc_app.cli.closed_pipe import silence_stdout
 from noc_app.cli.errors import EXIT_USAGE, CliError, explain, print_error
 
 FREEZE_AFTER_MS = 5000  # start-up done, first data shown
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         return run(args) if run else run_gui(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        silence_stdout()  # the reader (head, less) has gone: not an error
+        return 0
     except Exception as exc:  # noqa: BLE001 - the command line shows one line, never a traceback
         message, code = explain(exc)
         print_error(message)

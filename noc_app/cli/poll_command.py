@@ -8,7 +8,9 @@ import signal
 import sys
 import threading
 
+from noc_app.cli.closed_pipe import silence_stdout
 from noc_app.cli.errors import EXIT_USAGE, CliError
+from noc_app.storage.urls import redact_secrets
 
 
 def add_parser(subparsers) -> None:
@@ -43,14 +45,25 @@ def run(args: argparse.Namespace) -> int:
             signal.signal(sig, lambda *_: stop.set())
         service = PollingService(
             workspace, workers=args.workers,
-            on_error=lambda message: print(f"warning: {message}", file=sys.stderr, flush=True),
+            on_error=lambda message: print(f"warning: {redact_secrets(message)}", file=sys.stderr, flush=True),
             leases=LeaseManager(workspace.sessions, lease_s=args.lease),
         )
-        service.listeners.append(lambda result, outcome: _print_result(result, args.json, outcome))
+        def show(result, outcome) -> None:
+            try:
+                _print_result(result, args.json, outcome)
+            except BrokenPipeError:  # poll | head: the reader has what it wanted; stop quietly
+                silence_stdout()
+                stop.set()
+
+        service.listeners.append(show)
         service.start()
         if not args.json:
-            print(f"polling {len(workspace.topology.checks)} checks into {workspace.engine.url.render_as_string()}; "
-                  "Ctrl-C stops", flush=True)
+            try:
+                print(f"polling {len(workspace.topology.checks)} checks into "
+                      f"{workspace.engine.url.render_as_string()}; Ctrl-C stops", flush=True)
+            except BrokenPipeError:
+                silence_stdout()
+                stop.set()
         stop.wait()
         service.stop()
         return 0

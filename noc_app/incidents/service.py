@@ -243,6 +243,7 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
     def add_participant(self, incident_id: int, person_id: str,
                         role: str = "participant") -> IncidentChange:
         role = check_text(role, "role", required=True, max_len=40)
+        check_id(person_id, "person_id")
         with self._tx() as session:
             incident = self._incident(session, incident_id)
             person = self._require(session, db.Person, person_id, "person")
@@ -352,7 +353,7 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
         with self._tx() as session:
             if self._incident(session, incident_id).closed_at is not None:
                 raise ValidationError(f"incident {incident_id} is already closed", "closed_at")
-            owners = {a[1] for a in actions if a[1]} | ({postmortem_owner_id} - {None})
+            owners = {check_id(o, "owner") for o in {a[1] for a in actions if a[1]} | ({postmortem_owner_id} - {None})}
             self._require_all(session, db.Person, owners, "person")
         values = {"root_cause": root_cause, "postmortem_owner_id": postmortem_owner_id,
                   "postmortem_due_at": due, "closed_at": now}
@@ -420,7 +421,7 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
 
     @staticmethod
     def _require_all(session: Session, model, ids: Iterable[str], what: str) -> None:
-        ids = set(ids)
+        ids = {check_id(i, what) for i in ids}
         if not ids:
             return
         pk = model.__mapper__.primary_key[0]

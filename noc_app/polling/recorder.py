@@ -24,6 +24,7 @@ from noc_app.checks.result import CheckResult
 from noc_app.live.change_hints import notify_changes
 from noc_app.polling.state import Outcome, Transition
 from noc_app.storage import models as db
+from noc_app.storage.failures import describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ class ResultRecorder:
                 notify_changes(session)
         except SQLAlchemyError as exc:
             self._trim_backlog()
-            self._on_error(f"could not write {len(batch)} check results: {type(exc).__name__}; will retry")
+            self._on_error(f"could not write {len(batch)} check results: {describe_failure(exc)}; will retry")
             return False
         self.written += len(batch)
         self._backlog = []

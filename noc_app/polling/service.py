@@ -25,6 +25,7 @@ from noc_app.polling.recorder import ResultRecorder, write_batch
 from noc_app.polling.scheduler import Scheduler
 from noc_app.polling.state import CheckStateMachine, Outcome
 from noc_app.storage.db import transaction
+from noc_app.storage.failures import describe_failure
 from noc_app.topology.model import CheckSpec, Topology
 from noc_app.workspace import Workspace
 
@@ -103,7 +104,7 @@ class PollingService:
             except SQLAlchemyError as exc:
                 # Keep polling what we hold; if the outage outlasts the lease,
                 # another poller takes over and we drop the rows next round.
-                self._on_error(f"lease renewal failed: {type(exc).__name__}")
+                self._on_error(f"lease renewal failed: {describe_failure(exc)}")
                 continue
             self.scheduler.set_active(held, seeds)
 
@@ -120,13 +121,13 @@ class PollingService:
             try:
                 automation.tick()
             except SQLAlchemyError as exc:
-                self._on_error(f"incident automation skipped a round: {type(exc).__name__}")
+                self._on_error(f"incident automation skipped a round: {describe_failure(exc)}")
             if time.monotonic() >= next_retention:
                 next_retention = time.monotonic() + RETENTION_EVERY_S
                 try:
                     run_retention(self.workspace.sessions)
                 except SQLAlchemyError as exc:
-                    self._on_error(f"history rollup skipped a round: {type(exc).__name__}")
+                    self._on_error(f"history rollup skipped a round: {describe_failure(exc)}")
 
     def stop(self) -> None:
         self._stop.set()

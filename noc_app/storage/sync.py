@@ -144,6 +144,11 @@ def _sync_people(up: _Upserter, topology: Topology) -> None:
     for t in topology.teams:
         up.put(teams, db.Team, t.id, "teams", id=t.id, name=t.name,
                escalation_policy_id=t.escalation_policy)
+    # A team named only on components (as in the design's example) is a team:
+    # created named after its id; a row that exists (from the app) is kept as it is.
+    for team_id in dict.fromkeys(c.team for c in topology.components if c.team):
+        if team_id not in teams:
+            up.put(teams, db.Team, team_id, "teams", id=team_id, name=team_id)
     up.session.flush()
     people = up.rows(db.Person)
     for p in topology.people:

@@ -1,20 +1,22 @@
 """Read a topology TOML file into a validated ``Topology``.
 
-Three passes, each stopping at the first problem so the user gets one line:
-TOML syntax (tomllib), shapes and values (pydantic schema), then references
-and cycles across tables.
+Four passes, each stopping at the first problem so the user gets one line:
+TOML syntax (tomllib), text no database can store (NUL characters), shapes
+and values (pydantic schema, which also knows each column's width), then
+references and cycles across tables.
 """
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from noc_app.domain import DEFAULT_TIER_WEIGHTS
+from noc_app.domain import DEFAULT_TIER_WEIGHTS, CheckKind
 from noc_app.topology import model as m
-from noc_app.topology.errors import TopologyError, describe_loc, find_line
+from noc_app.topology.errors import TopologyError, describe_loc, find_line, shown
 from noc_app.topology.references import find_problems
 from noc_app.topology.schema import TopologyFile
 
@@ -37,6 +39,14 @@ def parse_topology(text: str, source: str = "<topology>") -> m.Topology:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TopologyError(source, f"not valid TOML: {exc}") from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively
+        raise TopologyError(source, "not a usable topology: arrays or tables nested too deeply "
+                                    "(thousands of levels); a topology needs a few") from None
+    nul = _find_nul(data)
+    if nul is not None:
+        raise TopologyError(source, "contains a NUL character (\\u0000), which no database can store; "
+                                    "remove it", find_line(text, nul), describe_loc(nul, data))
     try:
         doc = TopologyFile.model_validate(data)
     except ValidationError as exc:
@@ -60,12 +70,34 @@ def _schema_error(exc: ValidationError, data: dict, text: str, source: str) -> T
         message = f'required key "{loc[-1]}" is missing'
     elif kind == "value_error":
         message = str(error["ctx"]["error"])
+    elif kind == "string_too_long":
+        limit = error["ctx"]["max_length"]
+        message = (f"{len(error['input']):,} characters, longer than the {limit} that fit; "
+                   f"shorten it to at most {limit}")
     else:
-        message = f"{error['msg']} (got {error.get('input')!r})"
+        message = f"{error['msg']} (got {shown(error.get('input'))})"
     extra = len(exc.errors()) - 1
     if extra:
         message += f" (and {extra} more problem{'s' if extra > 1 else ''})"
     return TopologyError(source, message, find_line(text, loc), describe_loc(loc, data))
+
+
+def _find_nul(data: dict) -> tuple | None:
+    """The path of the first key or string holding a NUL (iterative: nesting may be deep)."""
+    stack: list[tuple[tuple, object]] = [((), data)]
+    while stack:
+        loc, node = stack.pop()
+        if isinstance(node, str):
+            if "\x00" in node:
+                return loc
+        elif isinstance(node, dict):
+            for key, value in reversed(list(node.items())):
+                if "\x00" in key:
+                    return loc + (key,)
+                stack.append((loc + (key,), value))
+        elif isinstance(node, list):
+            stack.extend((loc + (i,), v) for i, v in reversed(list(enumerate(node))))
+    return None
 
 
 def _is_union_branch(part) -> bool:
@@ -150,6 +182,14 @@ def _status_page(sp) -> m.StatusPageSpec | None:
     )
 
 
+def _address(check) -> tuple[str | None, int | None]:
+    """host and port of a check: written as keys, or in a tcp:// / tls:// / https:// url."""
+    if check.kind == CheckKind.HTTP or not check.url:
+        return check.host, check.port
+    parts = urlsplit(check.url)
+    return parts.hostname, parts.port or 443  # tcp:// always has a port (schema)
+
+
 def _component(c, defaults: m.Defaults) -> m.ComponentSpec:
     checks = tuple(
         m.CheckSpec(
@@ -160,8 +200,8 @@ def _component(c, defaults: m.Defaults) -> m.ComponentSpec:
             timeout_s=ch.timeout if ch.timeout is not None else defaults.timeout_s,
             retries=ch.retries if ch.retries is not None else defaults.retries,
             url=ch.url,
-            host=ch.host,
-            port=ch.port,
+            host=_address(ch)[0],
+            port=_address(ch)[1],
             expect_status=tuple(ch.expect_status),
             format=ch.format,
             degraded_ms=ch.degraded_ms if ch.degraded_ms is not None else defaults.degraded_ms,

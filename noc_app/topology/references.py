@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
-from urllib.parse import urlsplit
 
 from noc_app.domain import DEFAULT_TIER_WEIGHTS, CheckKind
 from noc_app.topology.schema import TopologyFile
@@ -20,7 +19,9 @@ def find_problems(doc: TopologyFile) -> Iterator[Problem]:
     yield from _duplicates(doc)
     components = {c.id for c in doc.component}
     people = {p.id for p in doc.person}
-    teams = {t.id for t in doc.team}
+    # A team named on a component is a team (created at sync, named after its
+    # id); a [[team]] entry only adds its name and escalation policy.
+    teams = {t.id for t in doc.team} | {c.team for c in doc.component if c.team}
     policies = {p.id for p in doc.escalation_policy}
     tiers = set(DEFAULT_TIER_WEIGHTS) | set(doc.tiers)
 
@@ -30,8 +31,6 @@ def find_problems(doc: TopologyFile) -> Iterator[Problem]:
                 yield ("component", i, "depends_on"), f'"{comp.id}" depends on itself; remove it from depends_on'
             elif dep not in components:
                 yield ("component", i, "depends_on"), _unknown("depends on", dep, "component", components)
-        if comp.team is not None and teams and comp.team not in teams:
-            yield ("component", i, "team"), _unknown("team", comp.team, "team", teams)
         for j, check in enumerate(comp.check):
             problem = _check_problem(check)
             if problem:
@@ -120,20 +119,21 @@ def find_cycle(edges: dict[str, Iterable[str]]) -> list[str] | None:
 
 
 def _check_problem(check) -> tuple[str, str] | None:
+    """A check without a place to go, or with two. Each kind's message names that kind's keys."""
+    kind = check.kind.value
     if check.kind == CheckKind.HTTP:
         if not check.url:
             return "url", 'an http check needs url = "http(s)://host:port/path"'
         if check.host or check.port:
             return "host", "an http check takes its host and port from url; remove host/port"
         return None
-    # tcp / tls: host and port, or an https URL to take them from (tls only)
-    if check.url and check.kind == CheckKind.TLS and not (check.host or check.port):
-        parts = urlsplit(check.url)
-        return None if parts.scheme == "https" else ("url", "a tls check's url must be https://")
-    if not check.host or not check.port:
-        return "host", f'a {check.kind.value} check needs host = "..." and port = N'
+    example = {CheckKind.TCP: "tcp://host:5432", CheckKind.TLS: "tls://host:443"}[check.kind]
     if check.url:
-        return "url", f"a {check.kind.value} check takes host and port, not url"
+        if check.host or check.port:
+            return "url", f'a {kind} check takes url = "{example}" or host/port, not both; remove one'
+        return None  # the schema checked the URL's form for this kind
+    if not check.host or not check.port:
+        return "host", f'a {kind} check needs host = "..." and port = N, or url = "{example}"'
     return None
 
 
