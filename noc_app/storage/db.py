@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from contextlib import contextmanager
 from collections.abc import Iterator
 
@@ -13,6 +12,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.paths import default_db_url
+from noc_app.storage.sqlite_files import prepare_sqlite_file
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -57,11 +57,11 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
 
 def _ensure_sqlite_directory(database: str | None) -> None:
     # SQLite creates the file but not its folder; a fresh --db path should just work.
-    if database and database != ":memory:" and not database.startswith("file:"):
-        try:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseUrlError(f"cannot create the folder for {database}: {exc.strerror}") from None
+    # Both are made private (0700 / 0600) before SQLite sees them.
+    try:
+        prepare_sqlite_file(database)
+    except OSError as exc:
+        raise DatabaseUrlError(f"cannot create {database} or its folder: {exc.strerror}") from None
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
