@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,10 +20,12 @@ from noc_app.checks import run_check
 from noc_app.checks.result import CheckResult
 from noc_app.checks.session import thread_local_session
 from noc_app.incidents.automation import IncidentAutomation
+from noc_app.paths import data_dir
 from noc_app.polling.correlate import related_checks
 from noc_app.polling.leases import LeaseManager
 from noc_app.polling.retention import run_retention
 from noc_app.polling.recorder import ResultRecorder, write_batch
+from noc_app.polling.spool import SPOOL_DIR, ReplayReport, ResultSpool, database_identity
 from noc_app.polling.scheduler import Scheduler
 from noc_app.polling.state import CheckStateMachine, Outcome
 from noc_app.storage.db import transaction
@@ -30,6 +34,7 @@ from noc_app.workspace import Workspace
 
 Listener = Callable[[CheckResult, Outcome], None]
 RETENTION_EVERY_S = 60.0
+DEFAULT_STOP_GRACE_S = 10.0  # how long a stop retries a refusing database before spooling
 
 
 def maintenance_lookup(topology: Topology) -> Callable[[CheckSpec], bool]:
@@ -80,6 +85,7 @@ class PollingService:
             listener(result, outcome)
 
     def start(self) -> PollingService:
+        self.replay_spool()  # before polling: the new results must come after the old ones
         self.recorder.start()
         if self._automation_s:
             self._automation_thread = threading.Thread(target=self._run_automation, name="incident-automation",
@@ -128,22 +134,96 @@ class PollingService:
                 except SQLAlchemyError as exc:
                     self._on_error(f"history rollup skipped a round: {type(exc).__name__}")
 
-    def stop(self) -> None:
+    def stop(self, grace_s: float = DEFAULT_STOP_GRACE_S) -> StopReport:
+        """Stop without losing a result: what was measured is written, or kept on disk.
+
+        Scheduling stops first; the checks already running finish (bounded
+        by their deadlines) and their results join the backlog; the backlog
+        is written, retried for up to ``grace_s`` if the database refuses;
+        what is still unwritten goes to the spool for the next start.
+        """
         self._stop.set()
         if self._automation_thread is not None:
             self._automation_thread.join(timeout=5)
-        self.scheduler.stop(wait=False)
-        self.recorder.stop()
+        self.scheduler.stop(wait=True)
+        unwritten = self.recorder.stop(grace_s)
+        report = StopReport(written=self.recorder.written, kept=len(unwritten.items),
+                            transitions=unwritten.transitions, shed=unwritten.shed, reason=unwritten.reason)
+        if unwritten.items:
+            try:
+                report.spool_path = self._spool().save(unwritten.items)
+            except OSError as exc:
+                report.spool_error = f"{exc.strerror or exc} ({self._spool().directory})"
         if self._lease_thread is not None:
             self._lease_thread.join(timeout=5)
-            try:
-                self.leases.release_all()
-            except SQLAlchemyError:
-                pass  # the leases simply expire
+            if not unwritten.items:  # with the database gone, the leases simply expire
+                try:
+                    self.leases.release_all()
+                except SQLAlchemyError:
+                    pass
+        return report
+
+    def _spool(self) -> ResultSpool:
+        return ResultSpool(data_dir() / SPOOL_DIR, database_identity(self.workspace.engine))
+
+    def replay_spool(self) -> ReplayReport:
+        """Write the results an earlier stop kept on disk (before polling starts)."""
+        return replay_spool(self.workspace, self._on_error)
 
 
-def poll_once(workspace: Workspace, workers: int = 16) -> list[CheckResult]:
+@dataclass
+class StopReport:
+    written: int = 0
+    kept: int = 0  # results not written, in the spool (or lost if spool_error)
+    transitions: int = 0  # of which confirmed state changes
+    shed: int = 0  # raw samples dropped during the outage to bound memory
+    reason: str | None = None  # why the database did not take them
+    spool_path: Path | None = None
+    spool_error: str | None = None
+
+    @property
+    def clean(self) -> bool:
+        return self.kept == 0 and self.shed == 0
+
+    def summary(self) -> str:
+        """One line for the operator (empty when everything was written)."""
+        if self.clean:
+            return ""
+        shed = (f"; {self.shed} raw samples were shed while the database was unavailable "
+                "(state changes are all kept)") if self.shed else ""
+        if not self.kept:
+            return f"warning: every check result was written at stop{shed}"
+        what = f"{self.kept} check results ({self.transitions} state changes)"
+        why = f" ({self.reason})" if self.reason else ""
+        if self.spool_error:
+            return f"error: database not writable at stop{why}; {what} LOST: cannot write the spool: {self.spool_error}{shed}"
+        return (f"error: database not writable at stop{why}; kept {what} for replay in {self.spool_path}; "
+                f"the next poller start on this database writes them{shed}")
+
+
+def replay_spool(workspace: Workspace, on_error: Callable[[str], None]) -> ReplayReport:
+    """Write what earlier stops kept in the spool for this database; say what happened."""
+    spool = ResultSpool(data_dir() / SPOOL_DIR, database_identity(workspace.engine))
+    if not spool.files():
+        return ReplayReport()
+    report = spool.replay(workspace.sessions)
+    if report.written:
+        on_error(f"replayed {report.written} check results ({report.transitions} state changes) "
+                 f"kept at an earlier stop, with their original times")
+    if report.unknown_checks:
+        on_error(f"dropped {report.unknown_checks} kept results of checks no longer in the database")
+    if report.failed:
+        on_error(f"kept results not replayed yet ({report.failed}); the next start tries again")
+    if report.other_databases:
+        on_error(f"{report.other_databases} spool file(s) in {spool.directory} belong to another database; "
+                 "left for a poller on that one")
+    return report
+
+
+def poll_once(workspace: Workspace, workers: int = 16,
+              on_error: Callable[[str], None] | None = None) -> list[CheckResult]:
     """Run every check once, concurrently; record the results; return them in topology order."""
+    replay_spool(workspace, on_error or (lambda message: None))
     checks: Sequence[CheckSpec] = workspace.topology.checks
     in_maintenance = maintenance_lookup(workspace.topology)
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(checks) or 1))) as pool:
