@@ -35,7 +35,7 @@ from noc_app.checks.result import CheckResult
 from noc_app.live.change_hints import notify_changes
 from noc_app.polling.state import Outcome, Transition
 from noc_app.storage import models as db
-from noc_app.storage.write_failures import describe_write_failure, relieve_full_disk
+from noc_app.storage.write_failures import WalSizeGuard, describe_write_failure, relieve_full_disk
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ class ResultRecorder:
                  on_error: Callable[[str], None] | None = None, repeat_warning_s: float = 30.0):
         self._factory = factory
         self._engine: Engine | None = factory.kw.get("bind")
+        self._wal = WalSizeGuard(self._engine) if self._engine is not None else None
         self._queue: queue.Queue[Item] = queue.Queue()
         self._flush_interval_s = flush_interval_s
         self._batch_size = batch_size
@@ -80,6 +81,8 @@ class ResultRecorder:
         self._queue.put((result, outcome))
 
     def start(self) -> ResultRecorder:
+        if self._wal is not None:
+            self._wal.after_write()  # schema creation and sync may have left a big log
         self._thread = threading.Thread(target=self._loop, name="recorder", daemon=True)
         self._thread.start()
         return self
@@ -124,6 +127,8 @@ class ResultRecorder:
                     return False
                 del self._backlog[: len(batch)]
                 self.written += len(batch)
+                if self._wal is not None:
+                    self._wal.after_write()  # the log must never be what fills a small disk
             if self._failing is not None:
                 self._on_error(f"writes resumed: every check result kept during the outage is written"
                                + (f" ({self.shed} raw samples were shed)" if self.shed else ""))

@@ -29,6 +29,7 @@ from noc_app.polling.spool import SPOOL_DIR, ReplayReport, ResultSpool, database
 from noc_app.polling.scheduler import Scheduler
 from noc_app.polling.state import CheckStateMachine, Outcome
 from noc_app.storage.db import transaction
+from noc_app.storage.write_failures import describe_write_failure
 from noc_app.topology.model import CheckSpec, Topology
 from noc_app.workspace import Workspace
 
@@ -109,9 +110,12 @@ class PollingService:
             except SQLAlchemyError as exc:
                 # Keep polling what we hold; if the outage outlasts the lease,
                 # another poller takes over and we drop the rows next round.
-                self._on_error(f"lease renewal failed: {type(exc).__name__}")
+                self._on_error(f"lease renewal failed: {self._why(exc)}")
                 continue
             self.scheduler.set_active(held, seeds)
+
+    def _why(self, exc: BaseException) -> str:
+        return describe_write_failure(exc, self.workspace.engine).reason
 
     def _run_automation(self) -> None:
         """Housekeeping off the polling threads.
@@ -126,13 +130,13 @@ class PollingService:
             try:
                 automation.tick()
             except SQLAlchemyError as exc:
-                self._on_error(f"incident automation skipped a round: {type(exc).__name__}")
+                self._on_error(f"incident automation skipped a round: {self._why(exc)}")
             if time.monotonic() >= next_retention:
                 next_retention = time.monotonic() + RETENTION_EVERY_S
                 try:
                     run_retention(self.workspace.sessions)
                 except SQLAlchemyError as exc:
-                    self._on_error(f"history rollup skipped a round: {type(exc).__name__}")
+                    self._on_error(f"history rollup skipped a round: {self._why(exc)}")
 
     def stop(self, grace_s: float = DEFAULT_STOP_GRACE_S) -> StopReport:
         """Stop without losing a result: what was measured is written, or kept on disk.

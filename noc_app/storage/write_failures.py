@@ -8,15 +8,18 @@ unreachable server.
 
 A full SQLite disk can be the write-ahead log's own doing: it grows until
 a checkpoint (by default at 4 MiB, more than a small disk holds) and is
-never shrunk. ``relieve_full_disk`` copies it into the database and
-truncates it to zero bytes, so writes can resume without anyone freeing
-space by hand.
+never shrunk. ``WalSizeGuard`` keeps it to a fraction of the free space;
+``relieve_full_disk`` copies it into the database and truncates it to zero
+bytes when a write failed for lack of space (which works when the pages it
+holds are already in the database file).
 """
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -84,3 +87,38 @@ def relieve_full_disk(engine: Engine) -> bool:
             return busy == 0
     except SQLAlchemyError:
         return False
+
+
+WAL_MAX_BYTES = 4 * 1024 * 1024  # SQLite's own auto-checkpoint point (1000 pages of 4 KiB)
+WAL_CHECK_FROM_BYTES = 128 * 1024  # below this the log is never worth a look
+
+
+class WalSizeGuard:
+    """Keep a SQLite write-ahead log to a quarter of the space it could still take.
+
+    SQLite checkpoints at 4 MiB of log and never shrinks the file. On a disk
+    with less room than that the log alone fills it, and then nothing can be
+    checkpointed (the database file has no room to take the pages) until a
+    person frees space. Called after each write; a look at the file size
+    costs a ``stat``; a checkpoint with truncation happens only when the log
+    outgrows min(4 MiB, (free + log) / 4).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        database = engine.url.database if engine.dialect.name == "sqlite" else None
+        usable = database and database != ":memory:" and not database.startswith("file:")
+        self._wal = Path(database + "-wal") if usable else None
+
+    def after_write(self) -> None:
+        if self._wal is None:
+            return
+        try:
+            size = self._wal.stat().st_size
+            if size < WAL_CHECK_FROM_BYTES:
+                return
+            free = shutil.disk_usage(self._wal.parent).free
+        except OSError:
+            return
+        if size > min(WAL_MAX_BYTES, (free + size) // 4):
+            relieve_full_disk(self._engine)
