@@ -167,3 +167,67 @@ def test_clean_stop_under_load_stores_every_answered_request(tmp_path):
         answered = fleet.stats()["served"]["200"]
     assert code == 0, poller.err
     assert count_rows(url, db.CheckSample) == answered
+
+
+def _item(key: str, at, status, transition_to=None):
+    from noc_app.checks.result import CheckResult
+    from noc_app.domain import Status
+    from noc_app.polling.state import Outcome, Transition
+
+    transition = None if transition_to is None else Transition(key, "api", at, Status.OK, transition_to, "x", False)
+    return (CheckResult(key, "api", status, 1.0, 200, None, {}, at),
+            Outcome(transition_to or Status.OK, transition, False, False, 0))
+
+
+def test_shedding_under_memory_pressure_keeps_every_transition_in_order_and_counts(tmp_path):
+    from sqlalchemy import create_engine as make
+    from noc_app.domain import Status
+    from noc_app.polling.recorder import ResultRecorder
+    from noc_app.storage.db import session_factory
+    from servers import refused_port
+
+    engine = make(f"postgresql+psycopg://nobody@127.0.0.1:{refused_port()}/none", connect_args={"connect_timeout": 2})
+    messages = []
+    recorder = ResultRecorder(session_factory(engine), max_backlog=5, on_error=messages.append)
+    start = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
+    items = [_item("api#0", start + dt.timedelta(seconds=i), Status.OK) for i in range(10)]
+    items.insert(3, _item("api#0", start + dt.timedelta(seconds=3.5), Status.DOWN, Status.DOWN))
+    items.append(_item("api#0", start + dt.timedelta(seconds=11), Status.OK))
+    for result, outcome in items:
+        recorder.submit(result, outcome)
+    assert recorder.flush() is False
+    left = recorder.stop(grace_s=0)
+    engine.dispose()
+    assert left.shed == len(items) - 5
+    assert [r.at for r, _ in left.items] == sorted(r.at for r, _ in left.items)  # order kept
+    assert left.transitions == 1
+    assert "database unreachable" in messages[0] and "OperationalError" not in messages[0]
+
+
+def test_the_gui_poller_replays_the_spool_off_its_thread(tmp_path, monkeypatch):
+    from noc_app.domain import Status
+    from noc_app.polling.service import PollingService
+    from noc_app.polling.spool import SPOOL_DIR, ResultSpool, database_identity
+    from noc_app.workspace import open_workspace
+    from fleet_topology import write_topology as topology_file
+
+    monkeypatch.setenv("NOC_DATA_DIR", str(tmp_path / "data"))
+    workspace = open_workspace(topology_file(tmp_path / "t.toml", "http://127.0.0.1:9"), f"sqlite:///{tmp_path}/g.db")
+    at = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.timezone.utc)
+    spool = ResultSpool(tmp_path / "data" / SPOOL_DIR, database_identity(workspace.engine))
+    spool.save([_item("db-main#0", at, Status.DOWN, Status.DOWN)])
+    messages = []
+    service = PollingService(workspace, workers=2, on_error=messages.append, automation_s=None)
+    service.start()
+    try:
+        deadline = time.monotonic() + 10
+        while spool.files() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        service.stop(grace_s=1)
+    with workspace.sessions() as s:
+        ats = s.execute(select(db.StateTransition.at).where(db.StateTransition.to_status == "DOWN",
+                                                            db.StateTransition.check_key == "db-main#0")).scalars().all()
+    workspace.close()
+    assert at in ats and spool.files() == []
+    assert any(m.startswith("replayed 1 check results") for m in messages)

@@ -80,10 +80,9 @@ class ResultRecorder:
     def submit(self, result: CheckResult, outcome: Outcome) -> None:
         self._queue.put((result, outcome))
 
-    def start(self) -> ResultRecorder:
-        if self._wal is not None:
-            self._wal.after_write()  # schema creation and sync may have left a big log
-        self._thread = threading.Thread(target=self._loop, name="recorder", daemon=True)
+    def start(self, first: Callable[[], object] | None = None) -> ResultRecorder:
+        """Start the writer thread; it runs ``first`` (e.g. a spool replay) before any write."""
+        self._thread = threading.Thread(target=self._loop, args=(first,), name="recorder", daemon=True)
         self._thread.start()
         return self
 
@@ -163,7 +162,14 @@ class ResultRecorder:
         self._backlog = kept
         self.shed += dropped
 
-    def _loop(self) -> None:
+    def _loop(self, first: Callable[[], object] | None = None) -> None:
+        if first is not None:
+            try:
+                first()
+            except Exception:  # noqa: BLE001 - the writer must run whatever the hook did
+                log.exception("recorder start-up hook failed")
+        if self._wal is not None:
+            self._wal.after_write()  # schema creation and sync may have left a big log
         next_flush = time.monotonic() + self._flush_interval_s
         while not self._stop.is_set():
             timeout = max(0.0, next_flush - time.monotonic())

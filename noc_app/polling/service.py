@@ -86,8 +86,14 @@ class PollingService:
             listener(result, outcome)
 
     def start(self) -> PollingService:
-        self.replay_spool()  # before polling: the new results must come after the old ones
-        self.recorder.start()
+        # Results an earlier stop kept are written before any new one. A
+        # headless poller does it now, so the states it takes over include
+        # them; the GUI's writer thread does it first thing (never the GUI thread).
+        if self.leases is not None:
+            self.replay_spool()
+            self.recorder.start()
+        else:
+            self.recorder.start(first=self.replay_spool)
         if self._automation_s:
             self._automation_thread = threading.Thread(target=self._run_automation, name="incident-automation",
                                                        daemon=True)
