@@ -12,10 +12,8 @@ from __future__ import annotations
 import base64
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -24,6 +22,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from servers import HTTPTestServer
+from test_poller_stop import Poller
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -94,14 +93,14 @@ def test_check_url_password_is_used_but_never_stored_or_shown(tmp_path, db_url):
         assert once.returncode == 0, once.stderr
         assert [json.loads(line)["status"] for line in once.stdout.splitlines()] == ["OK", "OK"]
 
-        daemon = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "poll", "--config", str(config),
-                                   "--db", db_url, "--json"], cwd=ROOT, env=env, text=True,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(3)
-        daemon.send_signal(signal.SIGTERM)
-        out, err = daemon.communicate(timeout=30)
-        outputs += [out, err]
-        assert daemon.returncode == 0, err
+        daemon = Poller("--config", str(config), "--db", db_url, "--json", env=env)
+        try:
+            daemon.wait_for(lambda: len(daemon.out) >= 4, 30, "two rounds of results")
+            code = daemon.terminate()
+        finally:
+            daemon.kill()
+        outputs += ["\n".join(daemon.out), "\n".join(daemon.err)]
+        assert code == 0, daemon.err
         human = main_py("poll", "--config", str(config), "--db", db_url, "--once", env=env)
         status = main_py("status", "--db", db_url, "--json", env=env)
         outputs += [human.stdout, human.stderr, status.stdout, status.stderr]
