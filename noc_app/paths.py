@@ -19,10 +19,14 @@ def data_dir() -> Path:
     default directory is also tightened if an older version made it 0755;
     an existing ``NOC_DATA_DIR`` keeps the mode its owner gave it.
     """
+    path = data_dir_location()
+    return private_dir(path, tighten=not os.environ.get("NOC_DATA_DIR"))
+
+
+def data_dir_location() -> Path:
+    """Where the data directory is (or would be), without creating it."""
     override = os.environ.get("NOC_DATA_DIR")
-    if override:
-        return private_dir(Path(override))
-    return private_dir(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)), tighten=True)
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def default_db_url() -> str:

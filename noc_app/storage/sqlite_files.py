@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from noc_app.paths import data_dir
+from noc_app.paths import data_dir_location
 from noc_app.private_files import create_private_file, private_dir, tighten_file
 
 COMPANIONS = ("-wal", "-shm", "-journal")
@@ -25,7 +25,7 @@ def prepare_sqlite_file(database: str | None) -> Path | None:
     path = Path(database).expanduser()
     if not path.parent.is_dir():
         private_dir(path.parent)
-    if not create_private_file(path) and path.parent.resolve() == data_dir().resolve():
+    if not create_private_file(path) and path.parent.resolve() == data_dir_location().resolve():
         for each in (path, *(path.with_name(path.name + suffix) for suffix in COMPANIONS)):
             if each.exists():
                 tighten_file(each)
