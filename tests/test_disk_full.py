@@ -106,7 +106,7 @@ def test_the_write_ahead_log_never_fills_a_small_disk_by_itself(tmp_path, small_
         filler = fill(small_disk)  # leave 256 KiB: a minute of samples, ten seconds of log
         with open(filler, "r+b") as f:
             f.truncate(max(0, filler.stat().st_size - 256 * 1024))
-        time.sleep(15)
+        time.sleep(10)
         code = poller.terminate()
     finally:
         poller.kill()
