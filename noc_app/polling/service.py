@@ -11,8 +11,6 @@ from collections.abc import Callable, Sequence
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,12 +18,12 @@ from noc_app.checks import run_check
 from noc_app.checks.result import CheckResult
 from noc_app.checks.session import thread_local_session
 from noc_app.incidents.automation import IncidentAutomation
-from noc_app.paths import data_dir
 from noc_app.polling.correlate import related_checks
 from noc_app.polling.leases import LeaseManager
 from noc_app.polling.retention import run_retention
 from noc_app.polling.recorder import ResultRecorder, write_batch
-from noc_app.polling.spool import SPOOL_DIR, ReplayReport, ResultSpool, database_identity
+from noc_app.polling.spool import ReplayReport, ResultSpool, replay_spool, spool_for
+from noc_app.polling.stop_report import StopReport
 from noc_app.polling.scheduler import Scheduler
 from noc_app.polling.state import CheckStateMachine, Outcome
 from noc_app.storage.db import transaction
@@ -174,60 +172,11 @@ class PollingService:
         return report
 
     def _spool(self) -> ResultSpool:
-        return ResultSpool(data_dir() / SPOOL_DIR, database_identity(self.workspace.engine))
+        return spool_for(self.workspace.engine)
 
     def replay_spool(self) -> ReplayReport:
         """Write the results an earlier stop kept on disk (before polling starts)."""
         return replay_spool(self.workspace, self._on_error)
-
-
-@dataclass
-class StopReport:
-    written: int = 0
-    kept: int = 0  # results not written, in the spool (or lost if spool_error)
-    transitions: int = 0  # of which confirmed state changes
-    shed: int = 0  # raw samples dropped during the outage to bound memory
-    reason: str | None = None  # why the database did not take them
-    spool_path: Path | None = None
-    spool_error: str | None = None
-
-    @property
-    def clean(self) -> bool:
-        return self.kept == 0 and self.shed == 0
-
-    def summary(self) -> str:
-        """One line for the operator (empty when everything was written)."""
-        if self.clean:
-            return ""
-        shed = (f"; {self.shed} raw samples were shed while the database was unavailable "
-                "(state changes are all kept)") if self.shed else ""
-        if not self.kept:
-            return f"warning: every check result was written at stop{shed}"
-        what = f"{self.kept} check results ({self.transitions} state changes)"
-        why = f" ({self.reason})" if self.reason else ""
-        if self.spool_error:
-            return f"error: database not writable at stop{why}; {what} LOST: cannot write the spool: {self.spool_error}{shed}"
-        return (f"error: database not writable at stop{why}; kept {what} for replay in {self.spool_path}; "
-                f"the next poller start on this database writes them{shed}")
-
-
-def replay_spool(workspace: Workspace, on_error: Callable[[str], None]) -> ReplayReport:
-    """Write what earlier stops kept in the spool for this database; say what happened."""
-    spool = ResultSpool(data_dir() / SPOOL_DIR, database_identity(workspace.engine))
-    if not spool.files():
-        return ReplayReport()
-    report = spool.replay(workspace.sessions)
-    if report.written:
-        on_error(f"replayed {report.written} check results ({report.transitions} state changes) "
-                 f"kept at an earlier stop, with their original times")
-    if report.unknown_checks:
-        on_error(f"dropped {report.unknown_checks} kept results of checks no longer in the database")
-    if report.failed:
-        on_error(f"kept results not replayed yet ({report.failed}); the next start tries again")
-    if report.other_databases:
-        on_error(f"{report.other_databases} spool file(s) in {spool.directory} belong to another database; "
-                 "left for a poller on that one")
-    return report
 
 
 def poll_once(workspace: Workspace, workers: int = 16,

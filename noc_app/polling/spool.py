@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, or_, select, update
@@ -22,10 +23,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from noc_app.checks.result import CheckResult
 from noc_app.domain import Status
 from noc_app.incidents.drafts import atomic_write, dumps, loads
+from noc_app.paths import data_dir
 from noc_app.polling.recorder import Item, sample_rows, short, state_row, transition_row
 from noc_app.polling.state import Outcome, Transition
 from noc_app.storage import models as db
 from noc_app.storage.db import transaction
+from noc_app.workspace import Workspace
 
 SPOOL_DIR = "spool"
 
@@ -143,3 +146,27 @@ def _decode(entry: dict) -> Item:
     outcome = Outcome(Status(entry["state"]), transition, entry["pending"], entry["flapping"],
                       entry["consecutive_failures"])
     return result, outcome
+
+
+def spool_for(engine: Engine) -> ResultSpool:
+    """The spool of this data directory, for this database."""
+    return ResultSpool(data_dir() / SPOOL_DIR, database_identity(engine))
+
+
+def replay_spool(workspace: Workspace, on_error: Callable[[str], None]) -> ReplayReport:
+    """Write what earlier stops kept in the spool for this database; say what happened."""
+    spool = spool_for(workspace.engine)
+    if not spool.files():
+        return ReplayReport()
+    report = spool.replay(workspace.sessions)
+    if report.written:
+        on_error(f"replayed {report.written} check results ({report.transitions} state changes) "
+                 f"kept at an earlier stop, with their original times")
+    if report.unknown_checks:
+        on_error(f"dropped {report.unknown_checks} kept results of checks no longer in the database")
+    if report.failed:
+        on_error(f"kept results not replayed yet ({report.failed}); the next start tries again")
+    if report.other_databases:
+        on_error(f"{report.other_databases} spool file(s) in {spool.directory} belong to another database; "
+                 "left for a poller on that one")
+    return report
