@@ -37,6 +37,10 @@
 - The scheduler thread is woken only when a new due time comes before the
   one it is waiting for, not on every completion.
 
+- ``stop()`` stops scheduling, cancels runs not started yet and waits for
+  the running ones (bounded by the longest check deadline), so every
+  request an endpoint answered has its result handed on before it returns.
+
 Results reach ``on_outcome(result, outcome)`` on a worker thread; callers
 hand them on (a queue to storage, a Qt signal to the GUI).
 """

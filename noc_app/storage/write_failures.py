@@ -24,12 +24,14 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from noc_app.storage.db import SQLITE_BUSY_TIMEOUT_MS
 from noc_app.url_secrets import mask_urls
 
 # SQLite primary result codes (sqlite3.h); extended codes carry them in the low byte.
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 5, 6, 8, 10
 SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 11, 13, 14, 26
 PG_DISK_FULL = "53100"
+CHECKPOINT_WAIT_MS = 200
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,13 @@ def relieve_full_disk(engine: Engine) -> bool:
         return False
     try:
         with engine.connect() as connection:
-            busy, _, _ = connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+            # TRUNCATE waits for readers through the busy handler: briefly, so
+            # the writer thread is never held up for the full busy timeout.
+            connection.execute(text(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}"))
+            try:
+                busy, _, _ = connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+            finally:
+                connection.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"))
             return busy == 0
     except SQLAlchemyError:
         return False
