@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from noc_app.checks.result import CheckResult
 from noc_app.domain import Status
 from noc_app.incidents.drafts import atomic_write, dumps, loads
+from noc_app.live.change_hints import notify_changes
 from noc_app.paths import data_dir
 from noc_app.polling.recorder import Item, sample_rows, short, state_row, transition_row
 from noc_app.polling.state import Outcome, Transition
@@ -81,6 +82,7 @@ class ResultSpool:
                 with transaction(sessions) as session:
                     kept = _known(session, items)
                     write_replayed(session, kept)
+                    notify_changes(session)  # shared desktops pick the replayed changes up at once
             except Exception as exc:  # noqa: BLE001 - kept for the next start, reported by the caller
                 return ReplayReport(written, transitions, unknown, others,
                                     f"{type(exc).__name__} replaying {path.name}")
