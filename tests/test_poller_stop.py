@@ -126,6 +126,7 @@ def test_sigterm_with_postgres_down_keeps_the_confirmed_down_for_the_next_start(
     assert took < 15  # the grace (2 s), not forever
     spooled = list((tmp_path / "data" / "spool").glob("results-*.json"))
     assert len(spooled) == 1
+    assert (spooled[0].stat().st_mode & 0o777, spooled[0].parent.stat().st_mode & 0o777) == (0o600, 0o700)
     doc = json.loads(spooled[0].read_text())
     kept = doc["results"]
     assert f"kept {len(kept)} check results" in last
