@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from contextlib import contextmanager
 from collections.abc import Iterator
 
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.paths import default_db_url
 from noc_app.storage.failures import note_sqlite_file
+from noc_app.storage.sqlite_files import prepare_sqlite_file
 from noc_app.storage.text_fit import refuse_text_that_does_not_fit
 from noc_app.storage.urls import redact_secrets
 
@@ -70,11 +70,11 @@ def _unparsable(url: str, exc: Exception) -> str:
 
 def _ensure_sqlite_directory(database: str | None) -> None:
     # SQLite creates the file but not its folder; a fresh --db path should just work.
-    if database and database != ":memory:" and not database.startswith("file:"):
-        try:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseUrlError(f"cannot create the folder for {database}: {exc.strerror}") from None
+    # Both are made private (0700 / 0600) before SQLite sees them.
+    try:
+        prepare_sqlite_file(database)
+    except OSError as exc:
+        raise DatabaseUrlError(f"cannot create {database} or its folder: {exc.strerror}") from None
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

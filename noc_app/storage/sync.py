@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from noc_app.storage import models as db
 from noc_app.storage.base import Base, utcnow
 from noc_app.storage.sync_status_page import sync_status_page
-from noc_app.topology.model import CheckSpec, Topology
+from noc_app.topology.model import SECRET_FIELDS, CheckSpec, Topology
 
 
 @dataclasses.dataclass
@@ -265,8 +265,15 @@ def check_target(check: CheckSpec) -> str:
 
 
 def check_config(check: CheckSpec) -> dict[str, Any]:
-    """The check spec as JSON-able data (enums as values, tuples as lists)."""
-    return _jsonable(dataclasses.asdict(check))
+    """The check spec as JSON-able data (enums as values, tuples as lists), secrets left out.
+
+    ``url`` is already the masked one; a password given in it lives only in
+    the poller's memory (``SECRET_FIELDS``).
+    """
+    values = dataclasses.asdict(check)
+    for name in SECRET_FIELDS:
+        values.pop(name, None)
+    return _jsonable(values)
 
 
 def _jsonable(value: Any) -> Any:

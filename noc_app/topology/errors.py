@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from noc_app.url_secrets import mask_urls
+
 Loc = Sequence[str | int]
 
 
@@ -15,6 +17,7 @@ class TopologyError(Exception):
         self.source = source
         self.line = line
         self.key = key
+        message = mask_urls(message)  # a URL quoted back must not show its password
         self.reason = message
         where = f"{source}:{line}" if line else source
         super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")

@@ -19,6 +19,7 @@ from noc_app.topology import model as m
 from noc_app.topology.errors import TopologyError, describe_loc, find_line, shown
 from noc_app.topology.references import find_problems
 from noc_app.topology.schema import TopologyFile
+from noc_app.url_secrets import split_credentials
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -199,7 +200,8 @@ def _component(c, defaults: m.Defaults) -> m.ComponentSpec:
             interval_s=ch.interval if ch.interval is not None else defaults.interval_s,
             timeout_s=ch.timeout if ch.timeout is not None else defaults.timeout_s,
             retries=ch.retries if ch.retries is not None else defaults.retries,
-            url=ch.url,
+            url=split_credentials(ch.url)[0] if ch.url else None,  # password shown as "***"
+            url_credentials=split_credentials(ch.url)[1] if ch.url else None,  # memory only
             host=_address(ch)[0],
             port=_address(ch)[1],
             expect_status=tuple(ch.expect_status),
@@ -208,6 +210,7 @@ def _component(c, defaults: m.Defaults) -> m.ComponentSpec:
             keyword=ch.keyword,
             json=m.JsonExpectation(ch.json_.path, ch.json_.equals) if ch.json_ else None,
             headers_env=tuple(sorted(ch.headers_env.items())),
+            basic_auth_env=ch.basic_auth_env,
             verify_tls=ch.verify_tls,
             ca_bundle=ch.ca_bundle,
             max_body_bytes=ch.max_body_bytes,

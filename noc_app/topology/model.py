@@ -45,11 +45,20 @@ class CheckSpec:
     json: JsonExpectation | None = None
     # header name -> environment variable holding its value (never the value)
     headers_env: tuple[tuple[str, str], ...] = ()
+    # environment variable holding "user:password" for HTTP basic auth (never the value)
+    basic_auth_env: str | None = None
     verify_tls: bool = True
     ca_bundle: str | None = None
     max_body_bytes: int = 1024 * 1024
     max_redirects: int = 5
     warn_days: int = 14  # tls: DEGRADED when the certificate expires sooner
+    # (user, password) the file wrote into ``url``, which shows "***" instead.
+    # Memory only: never stored, printed or compared (see SECRET_FIELDS).
+    url_credentials: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+
+
+#: CheckSpec fields that must never leave the process (storage skips them).
+SECRET_FIELDS = frozenset({"url_credentials"})
 
 
 @dataclass(frozen=True)

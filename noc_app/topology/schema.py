@@ -161,6 +161,7 @@ class CheckTable(_Table):
     timeout: Duration | None = None
     retries: int | None = Field(None, ge=0, le=10)
     headers_env: dict[str, str] = {}
+    basic_auth_env: str | None = Field(None, min_length=1)
     verify_tls: bool = True
     ca_bundle: str | None = None
     max_body_bytes: int = Field(1024 * 1024, gt=0)
