@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from noc_app.domain import DEFAULT_TIER_WEIGHTS
 from noc_app.topology import model as m
 from noc_app.topology.errors import TopologyError, describe_loc, find_line
+from noc_app.topology import redundancy
 from noc_app.topology.references import find_problems
 from noc_app.topology.schema import TopologyFile
 
@@ -47,7 +48,12 @@ def parse_topology(text: str, source: str = "<topology>") -> m.Topology:
 
 
 def _schema_error(exc: ValidationError, data: dict, text: str, source: str) -> TopologyError:
-    error = exc.errors()[0]
+    errors = exc.errors()
+    # A table given where a string-or-table is allowed (``depends_on``, ``uses``):
+    # the string branch's complaint says nothing useful, the table's does.
+    error = next((e for e in errors[1:] if errors[0]["type"] == "string_type"
+                  and isinstance(errors[0]["input"], dict)
+                  and e["loc"][:-2] == errors[0]["loc"][:-1]), errors[0])
     loc = tuple(p for p in error["loc"] if not _is_union_branch(p))
     kind = error["type"]
     if kind == "extra_forbidden":
@@ -62,7 +68,7 @@ def _schema_error(exc: ValidationError, data: dict, text: str, source: str) -> T
         message = str(error["ctx"]["error"])
     else:
         message = f"{error['msg']} (got {error.get('input')!r})"
-    extra = len(exc.errors()) - 1
+    extra = len(errors) - 1 - (error is not errors[0])
     if extra:
         message += f" (and {extra} more problem{'s' if extra > 1 else ''})"
     return TopologyError(source, message, find_line(text, loc), describe_loc(loc, data))
@@ -70,7 +76,7 @@ def _schema_error(exc: ValidationError, data: dict, text: str, source: str) -> T
 
 def _is_union_branch(part) -> bool:
     # pydantic adds the tried union member ("str", "UsageTable") to the loc
-    return isinstance(part, str) and (part[:1].isupper() or part in ("str", "int", "float", "bool"))
+    return isinstance(part, str) and (part[:1].isupper() or part in ("str", "int", "float", "bool", "constrained-str"))
 
 
 def _model_at(model: type[BaseModel], loc) -> type[BaseModel] | None:
@@ -105,7 +111,8 @@ def _build(doc: TopologyFile, source: str) -> m.Topology:
         source=source,
         defaults=defaults,
         tier_weights={**DEFAULT_TIER_WEIGHTS, **doc.tiers},
-        components=tuple(_component(c, defaults) for c in doc.component),
+        components=tuple(_component(c, defaults, {r.id: r for r in doc.redundancy})
+                         for c in doc.component),
         customers=tuple(_customer(c) for c in doc.customer),
         people=tuple(m.PersonSpec(p.id, p.name, p.email, p.phone, p.team) for p in doc.person),
         teams=tuple(m.TeamSpec(t.id, t.name, t.escalation_policy) for t in doc.team),
@@ -139,7 +146,7 @@ def _build(doc: TopologyFile, source: str) -> m.Topology:
     )
 
 
-def _component(c, defaults: m.Defaults) -> m.ComponentSpec:
+def _component(c, defaults: m.Defaults, named: dict) -> m.ComponentSpec:
     checks = tuple(
         m.CheckSpec(
             key=f"{c.id}#{i}",
@@ -165,10 +172,12 @@ def _component(c, defaults: m.Defaults) -> m.ComponentSpec:
         )
         for i, ch in enumerate(c.check)
     )
+    _, groups = redundancy.split(c, named)
     return m.ComponentSpec(
         id=c.id, name=c.name, group=c.group, team=c.team, kind=c.kind,
         criticality=c.criticality, description=c.description,
-        depends_on=tuple(dict.fromkeys(c.depends_on)), checks=checks,
+        depends_on=tuple(redundancy.all_dependencies(c, named)), checks=checks,
+        redundancy=tuple(groups),
     )
 
 

@@ -53,6 +53,28 @@ class CheckSpec:
 
 
 @dataclass(frozen=True)
+class RedundancyGroup:
+    """Members that stand in for each other: the dependent needs ``need`` of them healthy.
+
+    ``id`` is set when the group was named once under ``[[redundancy]]`` and
+    reused by that id; inline ``{ any_of = [...] }`` groups have none.
+    """
+
+    members: tuple[str, ...]
+    need: int = 1
+    id: str | None = None
+
+    @property
+    def spare(self) -> int:
+        """How many members may be lost before the dependents are impacted."""
+        return len(self.members) - self.need
+
+    @property
+    def label(self) -> str:
+        return self.id or f"any {self.need} of " + " / ".join(self.members)
+
+
+@dataclass(frozen=True)
 class ComponentSpec:
     id: str
     name: str
@@ -61,8 +83,20 @@ class ComponentSpec:
     kind: str = "service"
     criticality: Criticality = Criticality.MEDIUM
     description: str = ""
+    # Every dependency id, plain ones first, then the members of redundancy
+    # groups (so graph walks, layouts and correlation see every edge); which of
+    # them are soft is said by ``redundancy``.
     depends_on: tuple[str, ...] = ()
     checks: tuple[CheckSpec, ...] = ()
+    redundancy: tuple[RedundancyGroup, ...] = ()
+
+    @property
+    def hard_depends_on(self) -> tuple[str, ...]:
+        """Plain dependencies: any one of them failing impacts this component."""
+        if not self.redundancy:
+            return self.depends_on
+        soft = {m for g in self.redundancy for m in g.members}
+        return tuple(d for d in self.depends_on if d not in soft)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from noc_app.domain import DEFAULT_TIER_WEIGHTS, CheckKind
+from noc_app.topology import redundancy
 from noc_app.topology.schema import TopologyFile
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -24,12 +25,14 @@ def find_problems(doc: TopologyFile) -> Iterator[Problem]:
     policies = {p.id for p in doc.escalation_policy}
     tiers = set(DEFAULT_TIER_WEIGHTS) | set(doc.tiers)
 
+    named = {r.id: r for r in doc.redundancy}
     for i, comp in enumerate(doc.component):
-        for dep in comp.depends_on:
+        for dep in redundancy.split(comp, named)[0]:
             if dep == comp.id:
                 yield ("component", i, "depends_on"), f'"{comp.id}" depends on itself; remove it from depends_on'
             elif dep not in components:
-                yield ("component", i, "depends_on"), _unknown("depends on", dep, "component", components)
+                yield ("component", i, "depends_on"), _unknown(
+                    "depends on", dep, "component", components | set(named))
         if comp.team is not None and teams and comp.team not in teams:
             yield ("component", i, "team"), _unknown("team", comp.team, "team", teams)
         for j, check in enumerate(comp.check):
@@ -68,7 +71,11 @@ def find_problems(doc: TopologyFile) -> Iterator[Problem]:
         if window.end <= window.start:
             yield ("maintenance", i, "end"), "the window ends before it starts; put end after start"
 
-    cycle = find_cycle({c.id: c.depends_on for c in doc.component if c.id in components})
+    yield from redundancy.group_problems(doc, components, _unknown)
+
+    # Cycles count every edge: a loop through a redundancy group is still a loop.
+    cycle = find_cycle({c.id: redundancy.all_dependencies(c, named)
+                        for c in doc.component if c.id in components})
     if cycle:
         index = next(i for i, c in enumerate(doc.component) if c.id == cycle[0])
         yield ("component", index, "depends_on"), (
@@ -125,7 +132,7 @@ def _check_problem(check) -> tuple[str, str] | None:
 
 
 def _duplicates(doc: TopologyFile) -> Iterator[Problem]:
-    for name in ("component", "customer", "team", "person", "escalation_policy",
+    for name in ("component", "redundancy", "customer", "team", "person", "escalation_policy",
                  "notification_list", "template", "maintenance", "change", "kb"):
         seen: dict[str, int] = {}
         for i, item in enumerate(getattr(doc, name)):

@@ -124,6 +124,22 @@ class CheckTable(_Table):
     warn_days: int = Field(14, ge=0)
 
 
+class AnyOfTable(_Table):
+    """An inline redundancy group in ``depends_on``: ``{ any_of = [...], need = 1 }``."""
+
+    any_of: list[str]
+    need: int = 1
+
+
+class RedundancyTable(_Table):
+    """A redundancy group named once and reused by id in ``depends_on``."""
+
+    id: Id
+    any_of: list[str]
+    need: int = 1
+    description: str = ""
+
+
 class ComponentTable(_Table):
     id: Id
     name: str = Field(min_length=1)
@@ -132,7 +148,7 @@ class ComponentTable(_Table):
     kind: str = "service"
     criticality: Criticality = Criticality.MEDIUM
     description: str = ""
-    depends_on: list[str] = []
+    depends_on: list[str | AnyOfTable] = []
     check: list[CheckTable] = []
 
 
@@ -231,6 +247,7 @@ class TopologyFile(_Table):
     escalation_policy: list[EscalationPolicyTable] = []
     notification_list: list[NotificationListTable] = []
     template: list[TemplateTable] = []
+    redundancy: list[RedundancyTable] = []
     component: list[ComponentTable] = []
     customer: list[CustomerTable] = []
     maintenance: list[MaintenanceTable] = []
