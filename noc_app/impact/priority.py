@@ -6,6 +6,12 @@ product failing at 11:00 in the customers' timezone is more urgent than the
 same failure at night, and losing the transaction database is more urgent than
 losing the reporting one.  The result is a suggestion with its reasons in
 words; the incident manager decides.
+
+Redundancy: a group that lost members but still has what it needs hurts
+nobody, so it suggests a low priority with that reason (P5, or P4 when the
+group has no spare member left: the next failure is an outage).  A group
+that lost its last healthy member (fell below ``need``) is urgent whatever
+else the urgency points say.
 """
 
 from __future__ import annotations
@@ -57,6 +63,23 @@ def suggest_priority(result: ImpactResult, at: dt.datetime,
     what = _what_fails(result)
     impact, impact_why = _impact(result, totals, policy)
     urgency, urgency_why = _urgency(result, at, policy)
+    groups = result.degraded_groups
+    failed = [g for g in groups if g["failed"]]
+    if failed:
+        urgency = Level.HIGH
+        urgency_why = ("urgency high: redundancy group " + ", ".join(g["group"] for g in failed)
+                       + " lost its last healthy member; " + urgency_why.split(": ", 1)[-1])
+    elif groups and result.impacted_count == 0:
+        no_spare = [g for g in groups if g["healthy"] <= g["need"]]
+        impact = Level.LOW
+        urgency = Level.MEDIUM if no_spare else Level.LOW
+        who = "redundancy lost, no customer affected: " + "; ".join(
+            f"{g['group']} lost {', '.join(g['lost'])} ({g['healthy']} of {len(g['members'])} "
+            f"healthy, {g['need']} needed)" for g in groups)
+        impact_why = "impact low: redundancy lost, no customer affected"
+        urgency_why = (f"urgency {urgency.value}: " + (
+            "no spare member left in " + ", ".join(g["group"] for g in no_spare)
+            + "; the next failure is an outage" if no_spare else "spare capacity remains"))
     summary = "; ".join(part for part in (who, what) if part)
     return PrioritySuggestion(
         priority=ITIL_MATRIX[impact, urgency], impact=impact, urgency=urgency,
