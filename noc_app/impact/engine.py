@@ -143,6 +143,23 @@ class ImpactEngine:
         for counts, code in ((self._down_up, c.DOWN), (self._degraded_up, c.DEGRADED)):
             counts += cone * ((new == code) - (old == code))
 
+    def _move_cones(self, nodes: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
+        """``_move_cone`` for many nodes at once (one unpack, one weighted sum per count)."""
+        if nodes.size == 1:
+            self._move_cone(int(nodes[0]), int(old[0]), int(new[0]))
+            return
+        graph = self.model.propagation
+        for lo in range(0, nodes.size, 256):  # bounded temporary: 256 x n bytes
+            part = slice(lo, lo + 256)
+            cones = np.unpackbits(graph.downstream_bits[nodes[part]], axis=1, count=graph.n)
+            cones[np.arange(cones.shape[0]), nodes[part]] = 0
+            for counts, code in ((self._down_up, c.DOWN), (self._degraded_up, c.DEGRADED)):
+                gained, lost = new[part] == code, old[part] == code
+                if gained.any():
+                    counts += cones[gained].sum(axis=0, dtype=np.int32)
+                if lost.any():
+                    counts -= cones[lost].sum(axis=0, dtype=np.int32)
+
     def _settle_groups(self) -> None:
         """Re-evaluate group statuses until none moves (see the module docstring)."""
         groups = self.model.groups
@@ -155,8 +172,7 @@ class ImpactEngine:
             moved = np.flatnonzero(codes != self._group_code)
             if moved.size == 0:
                 break
-            for j in moved.tolist():
-                self._move_cone(n + j, int(self._group_code[j]), int(codes[j]))
+            self._move_cones(n + moved, self._group_code[moved], codes[moved])
             self._group_code = codes
         self._group_lost = lost
 

@@ -61,13 +61,20 @@ class GroupTable:
             for j, name in enumerate(names))
         self.is_member = np.zeros(n, dtype=bool)
         self.is_member[self.entry_comp] = True
+        # Entries are laid out group by group; declarations get the same CSR view.
+        self.entry_ptr = np.zeros(self.g + 1, dtype=np.int64)
+        np.cumsum(self.size, out=self.entry_ptr[1:])
+        order = np.argsort(self.decl_group, kind="stable")
+        self.decl_ptr = np.zeros(self.g + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.decl_group, minlength=self.g), out=self.decl_ptr[1:])
+        self._declarers = self.decl_comp[order]
 
     def __len__(self) -> int:
         return self.g
 
     def declared_by(self, j: int) -> np.ndarray:
         """Components that depend on group ``j``."""
-        return self.decl_comp[self.decl_group == j]
+        return self._declarers[self.decl_ptr[j]:self.decl_ptr[j + 1]]
 
     def groups_of_member(self, i: int) -> np.ndarray:
         return self.entry_group[self.entry_comp == i]

@@ -63,27 +63,55 @@ def suggest_priority(result: ImpactResult, at: dt.datetime,
     what = _what_fails(result)
     impact, impact_why = _impact(result, totals, policy)
     urgency, urgency_why = _urgency(result, at, policy)
-    groups = result.degraded_groups
-    failed = [g for g in groups if g["failed"]]
-    if failed:
-        urgency = Level.HIGH
-        urgency_why = ("urgency high: redundancy group " + ", ".join(g["group"] for g in failed)
-                       + " lost its last healthy member; " + urgency_why.split(": ", 1)[-1])
-    elif groups and result.impacted_count == 0:
-        no_spare = [g for g in groups if g["healthy"] <= g["need"]]
-        impact = Level.LOW
-        urgency = Level.MEDIUM if no_spare else Level.LOW
-        who = "redundancy lost, no customer affected: " + "; ".join(
-            f"{g['group']} lost {', '.join(g['lost'])} ({g['healthy']} of {len(g['members'])} "
-            f"healthy, {g['need']} needed)" for g in groups)
-        impact_why = "impact low: redundancy lost, no customer affected"
-        urgency_why = (f"urgency {urgency.value}: " + (
-            "no spare member left in " + ", ".join(g["group"] for g in no_spare)
-            + "; the next failure is an outage" if no_spare else "spare capacity remains"))
+    redundancy = _redundancy(result)
+    if redundancy is not None:
+        impact, urgency, who, impact_why, urgency_why = redundancy(
+            impact, urgency, who, impact_why, urgency_why)
     summary = "; ".join(part for part in (who, what) if part)
     return PrioritySuggestion(
         priority=ITIL_MATRIX[impact, urgency], impact=impact, urgency=urgency,
         reasons=tuple(r for r in (who, what, impact_why, urgency_why) if r), summary=summary)
+
+
+def _redundancy(result: ImpactResult, shown: int = 3):
+    """How redundancy changes the suggestion, as a function of the plain one (or None)."""
+    if result.model.groups is None:
+        return None
+    groups = result.model.groups
+    failed = np.flatnonzero(result.group_code != c.OK)
+    lost = result.group_lost_count
+    degraded = np.flatnonzero(lost > 0)
+    if failed.size:
+        def last_member_lost(impact, urgency, who, impact_why, urgency_why):
+            names = _names([groups.labels[j] for j in failed.tolist()], shown, "more groups")
+            return (impact, Level.HIGH, who, impact_why,
+                    f"urgency high: redundancy group {names} lost its last healthy member; "
+                    + urgency_why.split(": ", 1)[-1])
+        return last_member_lost
+    if degraded.size == 0 or result.impacted_count:
+        return None
+    healthy = groups.size - lost
+    no_spare = degraded[healthy[degraded] <= groups.need[degraded]]
+
+    def redundancy_only(impact, urgency, who, impact_why, urgency_why):
+        ids = result.model.graph.ids
+        parts = [f"{groups.labels[j]} lost "
+                 + ", ".join(ids[m] for m in result._lost_of_group(j))
+                 + f" ({healthy[j]} of {groups.size[j]} healthy, {groups.need[j]} needed)"
+                 for j in degraded[:shown].tolist()]
+        if degraded.size > shown:
+            parts.append(f"{degraded.size - shown} more groups")
+        level = Level.MEDIUM if no_spare.size else Level.LOW
+        why = (f"no spare member left in {_names([groups.labels[j] for j in no_spare.tolist()], shown, 'more groups')}; "
+               "the next failure is an outage" if no_spare.size else "spare capacity remains")
+        return (Level.LOW, level, "redundancy lost, no customer affected: " + "; ".join(parts),
+                "impact low: redundancy lost, no customer affected", f"urgency {level.value}: {why}")
+    return redundancy_only
+
+
+def _names(names: list[str], shown: int, more: str) -> str:
+    text = ", ".join(names[:shown])
+    return text + (f" and {len(names) - shown} {more}" if len(names) > shown else "")
 
 
 def _plural(n: int, word: str) -> str:

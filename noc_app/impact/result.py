@@ -92,9 +92,9 @@ class ImpactResult:
         if groups is None or failed.size == 0:
             return weight
         weight = weight.copy()
-        for j in failed.tolist():
-            members = np.asarray(groups.members[j])
-            weight[members] = np.maximum(weight[members], self.model.group_blast_weight[j])
+        in_failed = self.group_code[groups.entry_group] != c.OK
+        np.maximum.at(weight, groups.entry_comp[in_failed],
+                      self.model.group_blast_weight[groups.entry_group[in_failed]])
         return weight
 
     # -- redundancy -------------------------------------------------------------
@@ -131,27 +131,36 @@ class ImpactResult:
 
     def _lost_of_group(self, j: int) -> list[int]:
         groups = self.model.groups
-        entries = np.flatnonzero(groups.entry_group == j)
-        return [int(groups.entry_comp[e]) for e in entries if self.group_lost[e]]
+        lo, hi = groups.entry_ptr[j], groups.entry_ptr[j + 1]
+        return groups.entry_comp[lo:hi][self.group_lost[lo:hi]].tolist()
+
+    @cached_property
+    def group_lost_count(self) -> np.ndarray:
+        """Per group: members lost now."""
+        groups = self.model.groups
+        if groups is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.bincount(groups.entry_group, weights=self.group_lost,
+                           minlength=len(groups)).astype(np.int64)
+
+    def group_summary(self, j: int) -> dict:
+        """One group as plain values: label, members, need, lost, healthy, failed, dependents."""
+        groups, ids = self.model.groups, self.model.graph.ids
+        lost = self._lost_of_group(j)
+        return {"group": groups.labels[j], "members": [ids[m] for m in groups.members[j]],
+                "need": int(groups.need[j]), "lost": [ids[m] for m in lost],
+                "healthy": int(groups.size[j]) - len(lost),
+                "failed": bool(self.group_code[j] != c.OK),
+                "dependents": [ids[i] for i in groups.declared_by(j).tolist()]}
 
     @cached_property
     def degraded_groups(self) -> tuple[dict, ...]:
-        """Groups that lost members: label, members, need, lost, healthy, failed."""
-        groups = self.model.groups
-        if groups is None:
+        """Groups that lost members (``group_summary`` each), failed ones first."""
+        if self.model.groups is None:
             return ()
-        ids = self.model.graph.ids
-        lost_count = np.bincount(groups.entry_group, weights=self.group_lost,
-                                 minlength=len(groups))
-        out = []
-        for j in np.flatnonzero(lost_count > 0).tolist():
-            lost = self._lost_of_group(j)
-            out.append({"group": groups.labels[j], "members": [ids[m] for m in groups.members[j]],
-                        "need": int(groups.need[j]), "lost": [ids[m] for m in lost],
-                        "healthy": int(groups.size[j]) - len(lost),
-                        "failed": bool(self.group_code[j] != c.OK),
-                        "dependents": [ids[i] for i in groups.declared_by(j).tolist()]})
-        return tuple(out)
+        order = sorted(np.flatnonzero(self.group_lost_count > 0).tolist(),
+                       key=lambda j: (self.group_code[j] == c.OK, j))
+        return tuple(self.group_summary(j) for j in order)
 
     @cached_property
     def symptoms(self) -> tuple[str, ...]:
