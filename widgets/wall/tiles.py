@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QWidget
 from noc_app.domain import Status
 from widgets.board_store import BoardStore
 from widgets.wall import paint
-from widgets.wall.layout import (Plan, TileFacts, only_duration_moved, ordered, plan, rank, tile_facts,
+from widgets.wall.layout import (Plan, TileFacts, only_duration_moved, ordered, plan, tile_facts,
                                  tile_slots)
 
 FRAME_MS = 15  # a display frame (16.7 ms at 60 Hz) with room for timer jitter: bursts of changes within it become one repaint
@@ -300,7 +300,7 @@ class ComponentWall(QWidget):
             by_name = self._by_name[group]
             # sorted() is stable: by rank, then by name (the same order as layout.ordered).
             ids[:] = (by_name if self.order == "name"
-                      else sorted(by_name, key=lambda c: rank(facts[c].status)))
+                      else sorted(by_name, key=lambda c: facts[c].failing_rank))
 
     def _shape(self) -> list[tuple[str, int]]:
         return [(g, len(ids)) for g, ids in self._groups.items()]
