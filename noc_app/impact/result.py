@@ -111,11 +111,20 @@ class ImpactResult:
         declared = groups.decl_group[groups.decl_comp == i]
         return "failed" if (self.group_code[declared] != c.OK).any() else "degraded"
 
+    @cached_property
+    def at_risk_mask(self) -> np.ndarray:
+        """AT RISK per component: redundancy lost, no group below need, fine for customers."""
+        groups = self.model.groups
+        if groups is None:
+            return self.redundancy_lost
+        failed = groups.per_component(self.group_code != c.OK)
+        # Only an OK component is marked: UNKNOWN, MAINTENANCE and the failing
+        # statuses say more about it than its redundancy does.
+        return self.redundancy_lost & ~failed & (self.effective == c.OK)
+
     def is_at_risk(self, component_id: str) -> bool:
         """AT RISK: redundancy lost, yet the component is fine for its customers."""
-        i = self.model.graph.index[component_id]
-        return bool(self.redundancy_lost[i]) and self.redundancy_state(component_id) == "degraded" \
-            and self.effective[i] in (c.OK, c.UNKNOWN)
+        return bool(self.at_risk_mask[self.model.graph.index[component_id]])
 
     def lost_members(self, component_id: str) -> tuple[str, ...]:
         """Members lost from the groups ``component_id`` depends on, in group order."""

@@ -150,6 +150,10 @@ class StatusBoard:
     def components(self) -> list[ComponentView]:
         return [self.component(cid) for cid in self._specs]
 
+    def at_risk_count(self) -> int:
+        """Components shown AT RISK (counted as OK in ``counts``: they are fine for customers)."""
+        return int(self.result.at_risk_mask.sum())
+
     def counts(self) -> dict[Status, int]:
         totals: dict[Status, int] = {}
         for cid in self._specs:
