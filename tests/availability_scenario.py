@@ -142,3 +142,40 @@ def build(db_url: str, extra_topology: str = ""):
         for when, key, status, maint in AFTER_GAP:
             write_batch(session, [(_result(key, status, when), machines[key].feed(_result(key, status, when), maint))])
     return workspace
+
+
+def add_operations(workspace) -> None:
+    """Incidents, promises, follow-ups, a change, upcoming maintenance and a flapping check around the day."""
+    from noc_app.storage import models as db
+
+    with transaction(workspace.sessions) as session:
+        session.add(db.Person(id="ivy", name="Ivy Incident-Manager"))
+        session.flush()
+        # P1 on the db outage, restored, customers told at 10:05 with a promise for 10:35, next notice 10:50: missed.
+        session.add(db.Incident(id=1, title="Database outage", stage="closed", priority="P1", detected_at=at(10, 1),
+                                first_recorded_at=at(10, 2), incident_manager_id="ivy", restored_at=at(10, 30),
+                                closed_at=at(11), root_cause="disk full"))
+        # P2 still open, its next update was due at 23:00: overdue at the end of the day.
+        session.add(db.Incident(id=2, title="Slow API responses", stage="investigate", priority="P2",
+                                detected_at=at(12, 1), first_recorded_at=at(12, 2), next_update_due_at=at(23)))
+        session.flush()
+        session.add_all([db.IncidentCustomer(incident_id=1, customer_id="acme"),
+                         db.IncidentCustomer(incident_id=1, customer_id="beta"),
+                         db.IncidentCustomer(incident_id=2, customer_id="beta")])
+        session.add_all([
+            db.TimelineEvent(incident_id=1, at=at(10, 5), author="ivy", kind="notification_sent", summary="told",
+                             data={"audience": "customers", "next_update_due_at": at(10, 35).isoformat()}),
+            db.TimelineEvent(incident_id=1, at=at(10, 50), author="ivy", kind="notification_sent", summary="told",
+                             data={"audience": "customers", "next_update_due_at": None}),
+        ])
+        session.add(db.FollowUpAction(incident_id=1, description="Add a replica to the main database",
+                                      owner_id="ivy", due_at=at(20)))
+        session.add(db.ChangeRecord(id="chg-42", summary="Database minor version upgrade", at=at(9, 30),
+                                    author="dba", source="manual"))
+        session.add(db.MaintenanceWindow(id="db-patch", starts_at=NEXT_DAY + dt.timedelta(hours=20),
+                                         ends_at=NEXT_DAY + dt.timedelta(hours=21), reason="kernel patch"))
+        session.flush()
+        session.add(db.ChangeComponent(change_id="chg-42", component_id="db"))
+        session.add(db.MaintenanceComponent(window_id="db-patch", component_id="db"))
+        state = session.get(db.CheckState, "web#0")
+        state.flapping = True

@@ -188,7 +188,7 @@ def compute_availability(topology: Topology, history: CheckHistory, start: dt.da
         return Row(kind, rid, name, detail, label, breakdown, sla)
 
     public_rows = tuple(
-        row("public", p.id, p.name, f"{len(p.components)} components",
+        row("public", p.id, p.name, f"{len(p.components)} component{'s' if len(p.components) != 1 else ''}",
             _combined(reach.closure(p.components), ids, levels), shared_hours)
         for p in publics)
     component_rows = tuple(

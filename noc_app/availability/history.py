@@ -58,7 +58,8 @@ def read_history(session: Session, start: dt.datetime, end: dt.datetime) -> Chec
         .where(t.at >= start, t.at < end)).all()
     if rows:
         keys = np.array([r[0] for r in rows], dtype=object)
-        times = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
+        # Rounded to the millisecond: SQLite's julianday keeps no more, and 09:59:59.999987 reads badly.
+        times = np.round(np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows)), 3)
         codes = np.fromiter((r[2] for r in rows), dtype=np.int8, count=len(rows))
         order = np.lexsort((times, keys.astype(str)))
         keys, times, codes = keys[order], times[order], codes[order]
@@ -79,13 +80,13 @@ def read_history(session: Session, start: dt.datetime, end: dt.datetime) -> Chec
     for key, last in session.execute(
             select(db.CheckState.check_key, epoch(session, db.CheckState.last_result_at))
             .where(db.CheckState.last_result_at.is_not(None))):
-        history.last_result[key] = float(last)
+        history.last_result[key] = round(float(last), 3)
 
     windows: dict[str, list[tuple[float, float]]] = defaultdict(list)
     w, link = db.MaintenanceWindow, db.MaintenanceComponent
     for component_id, a, b in session.execute(
             select(link.component_id, epoch(session, w.starts_at), epoch(session, w.ends_at))
             .join(w, w.id == link.window_id).where(w.starts_at < end, w.ends_at > start)):
-        windows[component_id].append((float(a), float(b)))
+        windows[component_id].append((round(float(a), 3), round(float(b), 3)))
     history.maintenance = {cid: Spans.of(*zip(*spans)) for cid, spans in windows.items()}
     return history
