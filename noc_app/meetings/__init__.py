@@ -4,6 +4,7 @@
 Reports dialog both call.
 """
 
-from noc_app.meetings.request import KINDS, ReportRequest, check_input, produce
+from noc_app.meetings.build import produce
+from noc_app.meetings.request import KINDS, ReportRequest, check_input
 
 __all__ = ["KINDS", "ReportRequest", "check_input", "produce"]

@@ -5,8 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import contextmanager
 
-from noc_app.meetings.request import Period, ReportRequest
+from pathlib import Path
+
+from noc_app.meetings.request import Period, ReportRequest, check_input
 from noc_app.reader_time import ReaderClock
+from noc_app.reports import write_report
+
+
+def produce(request: ReportRequest) -> Path:
+    """Check, read, build, write; returns the path written."""
+    clock, period = check_input(request)
+    now = request.now or dt.datetime.now(dt.timezone.utc)
+    document, data = build_report(request, clock, period, now)
+    return write_report(document, request.fmt, request.out, json_data=data)
 
 
 @contextmanager

@@ -1,7 +1,7 @@
 """One report request, as the command line and the GUI's Reports dialog both build it.
 
-``produce`` checks the input (one-line errors), reads the database, builds the
-document and writes it; the CLI runs it directly, the GUI in a worker thread.
+``check_input`` refuses bad input in one line before the database is opened;
+``build.produce`` does the rest. The CLI runs it directly, the GUI in a worker thread.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from noc_app.reader_time import ReaderClock, ReaderInputError, parse_date, parse_week
-from noc_app.reports import FORMATS, ReportOutputError, write_report
+from noc_app.reports import FORMATS, ReportOutputError
 from noc_app.reports.output import _check_writable
 
 KINDS = ("availability", "daily", "customer-success", "spof")
@@ -68,13 +68,3 @@ def check_input(request: ReportRequest) -> tuple[ReaderClock, Period | None]:
         monday = parse_week(request.week)
         period = Period(clock.day_start(monday), clock.day_start(monday + dt.timedelta(days=7)))
     return clock, period
-
-
-def produce(request: ReportRequest) -> Path:
-    """Check, read, build, write; returns the path written."""
-    from noc_app.meetings.build import build_report
-
-    clock, period = check_input(request)
-    now = request.now or dt.datetime.now(dt.timezone.utc)
-    document, data = build_report(request, clock, period, now)
-    return write_report(document, request.fmt, request.out, json_data=data)
