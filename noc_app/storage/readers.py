@@ -69,9 +69,11 @@ def read_topology(session: Session, source: str = "database") -> Topology:
     window_components: dict[str, list[str]] = defaultdict(list)
     for link in session.scalars(select(db.MaintenanceComponent)):
         window_components[link.window_id].append(link.component_id)
+    tiers = session.scalars(select(db.Tier)).all()
     return Topology(
         source=source,
-        tier_weights={t.name: t.weight for t in session.scalars(select(db.Tier))},
+        tier_weights={t.name: t.weight for t in tiers},
+        sla_by_tier={t.name: t.sla for t in tiers if t.sla is not None},
         components=tuple(
             ComponentSpec(id=c.id, name=c.name, group=c.group_name, team=c.team_id, kind=c.kind,
                           criticality=Criticality(c.criticality), description=c.description,
@@ -85,7 +87,7 @@ def read_topology(session: Session, source: str = "database") -> Topology:
                          business_hours=(c.business_start, c.business_end),
                          business_days=tuple(int(d) for d in c.business_days.split(",") if d),
                          account_manager=c.account_manager, partner=c.partner, email=c.email,
-                         uses=tuple(uses[c.id]))
+                         uses=tuple(uses[c.id]), sla=c.sla)
             for c in customers
         ),
         maintenance=tuple(

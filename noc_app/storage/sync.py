@@ -111,7 +111,7 @@ def sync_topology(session: Session, topology: Topology, now: dt.datetime | None 
 
     tiers = up.rows(db.Tier)
     for name, weight in topology.tier_weights.items():
-        up.put(tiers, db.Tier, name, "tiers", name=name, weight=weight)
+        up.put(tiers, db.Tier, name, "tiers", name=name, weight=weight, sla=topology.sla_by_tier.get(name))
 
     _sync_people(up, topology)
     session.flush()
@@ -232,7 +232,7 @@ def _sync_customers(up: _Upserter, topology: Topology, now: dt.datetime) -> None
                business_end=c.business_hours[1],
                business_days=",".join(str(d) for d in c.business_days),
                account_manager=c.account_manager, partner=c.partner, email=c.email,
-               retired_at=None)
+               retired_at=None, sla=c.sla)
     up.retire_missing(customers, wanted, now, "customers")
     up.session.flush()
 

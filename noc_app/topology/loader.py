@@ -143,6 +143,7 @@ def _build(doc: TopologyFile, source: str) -> m.Topology:
             m.KbArticleSpec(k.id, k.title, tuple(k.components), tuple(k.symptoms), k.solution, k.script)
             for k in doc.kb
         ),
+        sla_by_tier=dict(doc.sla),
     )
 
 
@@ -189,5 +190,5 @@ def _customer(c) -> m.CustomerSpec:
         id=c.id, name=c.name, tier=c.tier, timezone=c.timezone,
         business_hours=c.business_hours,
         business_days=tuple(sorted({_DAYS.index(d) for d in c.business_days})),
-        account_manager=c.account_manager, partner=c.partner, email=c.email, uses=uses,
+        account_manager=c.account_manager, partner=c.partner, email=c.email, uses=uses, sla=c.sla,
     )

@@ -119,6 +119,7 @@ class CustomerSpec:
     partner: bool = False
     email: str | None = None
     uses: tuple[Usage, ...] = ()
+    sla: float | None = None  # availability target, 0.999 for "99.9%"; else the tier's
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,11 @@ class Topology:
     maintenance: tuple[MaintenanceSpec, ...] = ()
     changes: tuple[ChangeSpec, ...] = ()
     kb_articles: tuple[KbArticleSpec, ...] = ()
+    sla_by_tier: dict[str, float] = field(default_factory=dict)  # tier -> availability target
+
+    def sla_of(self, customer: CustomerSpec) -> float | None:
+        """A customer's own SLA target, else its tier's, else none."""
+        return customer.sla if customer.sla is not None else self.sla_by_tier.get(customer.tier)
 
     def component(self, component_id: str) -> ComponentSpec:
         for c in self.components:

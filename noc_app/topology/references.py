@@ -40,6 +40,9 @@ def find_problems(doc: TopologyFile) -> Iterator[Problem]:
             if problem:
                 yield ("component", i, "check", j, problem[0]), problem[1]
 
+    for tier in doc.sla:
+        if tier not in tiers:
+            yield ("sla", tier), f'[sla] names unknown tier "{tier}"; use one of {_listing(tiers)} or add it to [tiers]'
     for i, cust in enumerate(doc.customer):
         if cust.tier not in tiers:
             yield ("customer", i, "tier"), (

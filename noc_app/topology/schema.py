@@ -20,6 +20,7 @@ from noc_app.durations import parse_duration
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _HOURS_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+_SLA_RE = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)\s*%\s*$")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -70,6 +71,14 @@ def _check_weekday(value: str) -> str:
     return value.lower()
 
 
+def parse_sla_target(value: str) -> float:
+    """``"99.9%"`` -> 0.999 (also used by the availability reports)."""
+    match = _SLA_RE.match(value) if isinstance(value, str) else None
+    if not match or not 0 < float(match.group(1)) < 100:
+        raise ValueError(f'"{value}" is not an SLA target; write a percentage below 100, e.g. "99.9%"')
+    return float(match.group(1)) / 100.0
+
+
 def _check_aware(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         raise ValueError("give the time with its offset, e.g. 2026-11-24T02:00:00Z")
@@ -82,6 +91,7 @@ Url = Annotated[str, AfterValidator(_check_url)]
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 BusinessHours = Annotated[tuple[dt.time, dt.time], BeforeValidator(_parse_hours)]
 Weekday = Annotated[str, AfterValidator(_check_weekday)]
+SlaTarget = Annotated[float, BeforeValidator(parse_sla_target)]
 AwareDatetime = Annotated[dt.datetime, AfterValidator(_check_aware)]
 Priority = Literal["P1", "P2", "P3", "P4", "P5"]
 
@@ -168,6 +178,7 @@ class CustomerTable(_Table):
     partner: bool = False
     email: str | None = None
     uses: list[str | UsageTable] = []
+    sla: SlaTarget | None = None  # "99.9%"; overrides the tier's [sla] target
 
 
 class TeamTable(_Table):
@@ -242,6 +253,7 @@ class KbTable(_Table):
 class TopologyFile(_Table):
     defaults: DefaultsTable = DefaultsTable()
     tiers: dict[str, Annotated[float, Field(gt=0)]] = {}
+    sla: dict[str, SlaTarget] = {}  # tier -> "99.9%"
     team: list[TeamTable] = []
     person: list[PersonTable] = []
     escalation_policy: list[EscalationPolicyTable] = []

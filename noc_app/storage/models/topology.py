@@ -90,6 +90,7 @@ class Tier(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     weight: Mapped[float] = mapped_column(Float)
+    sla: Mapped[float | None] = mapped_column(Float)  # availability target of the tier, 0.999 = 99.9 %
 
 
 class Customer(Base):
@@ -106,6 +107,7 @@ class Customer(Base):
     partner: Mapped[bool] = mapped_column(default=False)
     email: Mapped[str | None] = mapped_column(String(320))
     retired_at: Mapped[dt.datetime | None]
+    sla: Mapped[float | None] = mapped_column(Float)  # own availability target; else the tier's
 
 
 class CustomerComponent(Base):
