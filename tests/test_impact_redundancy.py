@@ -136,3 +136,18 @@ name = "Replica database"
 depends_on = ["dc"]''')
     weights = {e.id: e.weight for e in spof_ranking(model(text))}
     assert weights["dc"] == 11.0 and "db-main" not in weights
+
+
+def test_spof_report_lists_the_redundant_members_and_the_groups_apart():
+    from noc_app.meetings.spof import spof_report
+    from noc_app.reader_time import ReaderClock
+    from noc_app.reports.markdown import to_markdown
+
+    document, data = spof_report(parse_topology(PAIR, "t.toml"), ReaderClock.named("UTC"), AT)
+    assert [c["id"] for c in data["components"]] == ["api", "auth", "web"]
+    assert {c["redundancy"] for c in data["components"]} == {"none modelled"}
+    assert [r["id"] for r in data["redundant"]] == ["db-main", "db-replica"]
+    [group] = data["groups"]
+    assert group["id"] == "db-pair" and group["loss_of_two"]["customers"] == 2
+    text, _ = to_markdown(document)
+    assert "Redundant components" in text and "db-main + db-replica: 2 customers" in text
