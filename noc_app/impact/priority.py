@@ -83,9 +83,13 @@ def _redundancy(result: ImpactResult, shown: int = 3):
     degraded = np.flatnonzero(lost > 0)
     if failed.size:
         def last_member_lost(impact, urgency, who, impact_why, urgency_why):
-            names = _names([groups.labels[j] for j in failed.tolist()], shown, "more groups")
+            weight = result.model.group_blast_weight
+            order = sorted(failed.tolist(), key=lambda j: (-weight[j], groups.labels[j]))
+            names = _names([f'"{groups.labels[j]}"' for j in order], shown, "more")
+            plural = len(order) > 1
             return (impact, Level.HIGH, who, impact_why,
-                    f"urgency high: redundancy group {names} lost its last healthy member; "
+                    f"urgency high: redundancy group{'s' if plural else ''} {names} "
+                    f"lost {'their' if plural else 'its'} last healthy member; "
                     + urgency_why.split(": ", 1)[-1])
         return last_member_lost
     if degraded.size == 0 or result.impacted_count:
