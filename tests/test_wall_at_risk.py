@@ -63,3 +63,16 @@ def test_when_both_database_members_are_lost_nothing_is_at_risk_but_impacted(qtb
     auth = board.component("auth")
     assert auth.status is Status.IMPACTED and not auth.at_risk
     assert board.result.impacted_count > 0
+
+
+def test_the_workstation_table_says_at_risk_and_what_was_lost(qtbot):
+    from PySide6.QtCore import Qt
+
+    from widgets.component_table import REASON, STATUS, ComponentStatusModel
+
+    store = demo_store(sample.AT_RISK)
+    model = ComponentStatusModel(store)
+    row = next(r for r in range(model.rowCount())
+               if model.data(model.index(r, 0), Qt.ItemDataRole.UserRole).id == "api")
+    assert model.data(model.index(row, STATUS)) == "⚠ AT RISK"
+    assert "redundancy lost: db-replica" in model.data(model.index(row, REASON))
