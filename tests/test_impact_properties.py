@@ -259,3 +259,21 @@ def test_groups_spof_weight_is_what_the_engine_loses(scenario):
     for i, cid in enumerate(model.graph.ids):
         result = ImpactEngine(model, {cid: Status.DOWN}).result()
         assert model.blast_weight[i] == result.impacted_weight, cid
+
+
+def test_groups_incremental_equals_full_on_a_mid_size_generated_topology():
+    model = synthetic_model(300, 1_200, 2_000, 20_000, seed=5, group_share=0.2)
+    assert model.groups is not None and model.groups.entry_comp.size >= 200
+    rng = np.random.default_rng(11)
+    engine = ImpactEngine(model)
+    current = {}
+    for _ in range(80):
+        cid = model.graph.ids[rng.integers(model.graph.n)]
+        status = OWN_STATUSES[rng.integers(len(OWN_STATUSES))]
+        engine.set_status(cid, status)
+        current[cid] = status
+    incremental, full = engine.result(), ImpactEngine(model, current).result()
+    assert_same(incremental, full)
+    np.testing.assert_array_equal(incremental.group_code, full.group_code)
+    np.testing.assert_array_equal(incremental.redundancy_lost, full.redundancy_lost)
+    assert full.redundancy_lost.any()  # the walk did cost redundancy somewhere
