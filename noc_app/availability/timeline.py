@@ -142,7 +142,10 @@ class Events:
             times += [spans.starts, spans.ends]
             deltas += [np.ones(n, dtype=np.int32), -np.ones(n, dtype=np.int32)]
             columns += [np.full(2 * n, col, dtype=np.int8)]
-        return cls(np.concatenate(times), np.concatenate(deltas), np.concatenate(columns))
+        times, deltas, columns = np.concatenate(times), np.concatenate(deltas), np.concatenate(columns)
+        # Sorted once here: merging several things is then a merge of sorted runs (timsort), not a full sort.
+        order = np.argsort(times, kind="stable")
+        return cls(times[order], deltas[order], columns[order])
 
 
 def measure_combined(parts: list[Events], window: Window) -> Breakdown:
@@ -152,14 +155,14 @@ def measure_combined(parts: list[Events], window: Window) -> Breakdown:
         times, deltas, columns = parts[0].times, parts[0].deltas, parts[0].columns
     else:
         times = np.concatenate([p.times for p in parts])
-        deltas = np.concatenate([p.deltas for p in parts])
-        columns = np.concatenate([p.columns for p in parts])
+        order = np.argsort(times, kind="stable")
+        times = times[order]
+        deltas = np.concatenate([p.deltas for p in parts])[order]
+        columns = np.concatenate([p.columns for p in parts])[order]
     if times.size == 0:
         return Breakdown(total, total, 0.0, 0.0, 0.0, 0.0)
-    order = np.argsort(times, kind="stable")
-    times = times[order]
     counts = np.zeros((times.size, 4), dtype=np.int32)
-    counts[np.arange(times.size), columns[order]] = deltas[order]
+    counts[np.arange(times.size), columns] = deltas
     active = np.cumsum(counts, axis=0) > 0
     state = np.where(active.any(axis=1), 4 - np.argmax(active[:, ::-1], axis=1), 0)
     counted = window.counted_before(times)
