@@ -150,4 +150,4 @@ def test_spof_report_lists_the_redundant_members_and_the_groups_apart():
     [group] = data["groups"]
     assert group["id"] == "db-pair" and group["loss_of_two"]["customers"] == 2
     text, _ = to_markdown(document)
-    assert "Redundant components" in text and "db-main + db-replica: 2 customers" in text
+    assert "Redundant components" in text and "db-main and db-replica: 2 customers" in text

@@ -19,7 +19,9 @@ from noc_app.availability.intervals import Spans, Window
 from noc_app.availability.public import PublicComponent, public_components
 from noc_app.availability.sla import SlaStanding, standing
 from noc_app.availability.states import State
-from noc_app.availability.timeline import Breakdown, Levels, combine, from_steps, measure, with_maintenance
+from noc_app.availability.timeline import (
+    Breakdown, Events, Levels, combine, from_steps, measure_combined, with_maintenance,
+)
 from noc_app.impact.customers import BusinessHours
 from noc_app.impact.model import ImpactModel
 from noc_app.polling.gaps import gap_tolerance_s
@@ -124,11 +126,6 @@ class _Reach:
         return tuple(sorted(found))
 
 
-def _combined(indices: tuple[int, ...], ids: tuple[str, ...], levels: dict[str, Levels | None]) -> Levels | None:
-    parts = [levels[ids[i]] for i in indices if levels.get(ids[i]) is not None]
-    return combine(parts) if parts else None
-
-
 def compute_availability(topology: Topology, history: CheckHistory, start: dt.datetime, end: dt.datetime, *,
                          now: dt.datetime | None = None, customer: str | None = None, group: str | None = None,
                          business_hours: bool = False) -> Availability:
@@ -147,6 +144,7 @@ def compute_availability(topology: Topology, history: CheckHistory, start: dt.da
     reach = _Reach(model)
     ids = model.graph.ids
     levels = component_levels(topology, history, t0, t1)
+    events = {cid: Events.of(lv) for cid, lv in levels.items() if lv is not None}
     full = Window(Spans.of([t0], [t1]))
 
     def hours_of(c: CustomerSpec) -> BusinessHours:
@@ -180,29 +178,35 @@ def compute_availability(topology: Topology, history: CheckHistory, start: dt.da
     shared_hours = hours_of(chosen) if (business_hours and chosen is not None) else None
     by_id = {c.id: c for c in topology.components}
 
-    def row(kind: str, rid: str, name: str, detail: str, lv: Levels | None,
+    measured: dict[tuple, Breakdown | None] = {}
+
+    def breakdown_of(members: tuple[int, ...], hours: BusinessHours | None, window: Window) -> Breakdown | None:
+        # Customers relying on the same components (and hours) share one sweep.
+        key = (members, hours)
+        if key not in measured:
+            parts = [events[ids[i]] for i in members if ids[i] in events]
+            measured[key] = measure_combined(parts, window) if parts else None
+        return measured[key]
+
+    def row(kind: str, rid: str, name: str, detail: str, members: tuple[int, ...],
             hours: BusinessHours | None, target: float | None = None) -> Row:
         window, label = window_for(hours)
-        breakdown = measure(lv, window) if lv is not None else None
+        breakdown = breakdown_of(members, hours, window)
         sla = standing(target, breakdown) if (target is not None and breakdown is not None) else None
         return Row(kind, rid, name, detail, label, breakdown, sla)
 
     public_rows = tuple(
         row("public", p.id, p.name, f"{len(p.components)} component{'s' if len(p.components) != 1 else ''}",
-            _combined(reach.closure(p.components), ids, levels), shared_hours)
+            reach.closure(p.components), shared_hours)
         for p in publics)
     component_rows = tuple(
-        row("component", cid, by_id[cid].name, by_id[cid].group, levels[cid], shared_hours)
+        row("component", cid, by_id[cid].name, by_id[cid].group, (model.graph.index[cid],), shared_hours)
         for cid in comp_ids)
-    combined_cache: dict[tuple[int, ...], Levels | None] = {}
     customer_rows = []
     for c in cust_list:
-        key = reach.closure(u.component_id for u in c.uses)
-        if key not in combined_cache:
-            combined_cache[key] = _combined(key, ids, levels)
         hours = hours_of(c) if business_hours else None
-        customer_rows.append(row("customer", c.id, c.name, c.tier, combined_cache[key], hours,
-                                 topology.sla_of(c)))
+        customer_rows.append(row("customer", c.id, c.name, c.tier, reach.closure(u.component_id for u in c.uses),
+                                 hours, topology.sla_of(c)))
     return Availability(start=start, end=stop if stop > start else start, requested_end=end,
                         business_hours=business_hours, customer=customer, group=group,
                         public=public_rows, components=component_rows, customers=tuple(customer_rows))

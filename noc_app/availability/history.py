@@ -53,21 +53,26 @@ def _state_code(column):
 def read_history(session: Session, start: dt.datetime, end: dt.datetime) -> CheckHistory:
     t = db.StateTransition
     history = CheckHistory()
-    rows = session.execute(
+    # Plain columns (text, float, int) straight off the DBAPI cursor: no per-row processing is needed,
+    # and it is a third of the time for 350,000 rows.
+    rows = session.connection().execute(
         select(t.check_key, epoch(session, t.at), _state_code(t.to_status))
-        .where(t.at >= start, t.at < end)).all()
+        .where(t.at >= start, t.at < end)).cursor.fetchall()
     if rows:
-        keys = np.array([r[0] for r in rows], dtype=object)
+        keys, raw_times, raw_codes = zip(*rows)
+        number: dict[str, int] = {}
+        ids = np.fromiter((number.setdefault(k, len(number)) for k in keys), dtype=np.int64, count=len(keys))
         # Rounded to the millisecond: SQLite's julianday keeps no more, and 09:59:59.999987 reads badly.
-        times = np.round(np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows)), 3)
-        codes = np.fromiter((r[2] for r in rows), dtype=np.int8, count=len(rows))
-        order = np.lexsort((times, keys.astype(str)))
-        keys, times, codes = keys[order], times[order], codes[order]
-        cuts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
-        bounds = np.concatenate([[0], cuts, [keys.size]])
+        times = np.round(np.array(raw_times, dtype=np.float64), 3)
+        codes = np.array(raw_codes, dtype=np.int8)
+        order = np.lexsort((times, ids))
+        ids, times, codes = ids[order], times[order], codes[order]
+        bounds = np.concatenate([[0], np.flatnonzero(ids[1:] != ids[:-1]) + 1, [ids.size]])
+        name = {v: k for k, v in number.items()}
         for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-            history.times[keys[lo]] = times[lo:hi]
-            history.states[keys[lo]] = codes[lo:hi]
+            key = name[int(ids[lo])]
+            history.times[key] = times[lo:hi]
+            history.states[key] = codes[lo:hi]
 
     # The state each check was in when the period began: its last transition before it.
     latest = (select(t.check_key, func.max(t.at).label("at")).where(t.at < start)

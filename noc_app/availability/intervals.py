@@ -58,7 +58,7 @@ def union_of(starts: np.ndarray, ends: np.ndarray) -> Spans:
 
 
 def union(parts: list[Spans]) -> Spans:
-    parts = [p for p in parts if len(p)]
+    parts = [p for p in parts if p.starts.size]
     if not parts:
         return Spans.empty()
     if len(parts) == 1:
@@ -119,13 +119,18 @@ class Window:
 
     def counted_before(self, t: np.ndarray) -> np.ndarray:
         s = self.spans
-        if not len(s):
+        if not s.starts.size:
             return np.zeros_like(t)
+        if s.starts.size == 1:
+            return np.clip(t, s.starts[0], s.ends[0]) - s.starts[0]
         i = np.searchsorted(s.starts, t, side="right") - 1
         inside = np.clip(t - s.starts[np.maximum(i, 0)], 0.0, (s.ends - s.starts)[np.maximum(i, 0)])
         return np.where(i < 0, 0.0, self._before[np.maximum(i, 0)] + inside)
 
     def measure(self, spans: Spans) -> float:
-        if not len(spans):
+        if not spans.starts.size:
             return 0.0
+        if self.spans.starts.size == 1:  # one plain period (the usual case): clip and add up
+            a, b = self.spans.starts[0], self.spans.ends[0]
+            return float((np.clip(spans.ends, a, b) - np.clip(spans.starts, a, b)).sum())
         return float((self.counted_before(spans.ends) - self.counted_before(spans.starts)).sum())

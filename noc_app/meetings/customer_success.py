@@ -16,7 +16,7 @@ from noc_app.availability.accounting import compute_availability
 from noc_app.availability.document import accounting_rules
 from noc_app.availability.history import read_history
 from noc_app.availability.sla import SlaStanding, format_target
-from noc_app.reader_time import ReaderClock, duration
+from noc_app.reader_time import ReaderClock
 from noc_app.reports import Document, Facts, Paragraph, Rules, Section, Table
 from noc_app.storage import models as db
 from noc_app.topology.model import Topology
@@ -179,18 +179,18 @@ def customer_success_document(review: CustomerSuccessReview, clock: ReaderClock,
         blocks.append(Paragraph("ORANGE: " + "; ".join(f"{c.name} — {', '.join(c.reasons)}" for c in orange),
                                 "warning"))
 
-    def sla_cell(s: SlaStanding | None) -> str:
-        if s is None:
+    def sla_cell(sla: SlaStanding | None) -> str:
+        if sla is None:
             return "no SLA"
-        return f"{s.word}: {duration(s.used_s)} of {duration(s.budget_s)} ({format_target(s.target)})"
+        return f"{sla.word}, {sla.used_share * 100:.0f} % of budget ({format_target(sla.target)})"
 
-    table = Table(("Flag", "Customer", "Tier", "Incidents", "Impact min", "SLA (month to date)", "P1/P2 month",
-                   "Promises missed", "Why"),
-                  tuple((c.flag, f"{c.name} ({c.id})", c.tier,
+    # Seven short columns so the A4 PDF keeps words whole; the reasons are in the flags above.
+    table = Table(("Flag", "Customer", "Incidents", "Impact min", "SLA, month to date", "P1/P2 month", "Promises missed"),
+                  tuple((c.flag, f"{c.name} ({c.id})",
                          ", ".join(f"#{iid} {p or '—'}" for iid, p, _ in c.incidents) or "none",
                          f"{c.impact_s / 60:.1f}", sla_cell(c.sla), str(c.urgent_this_month),
-                         str(c.promises_missed), "; ".join(c.reasons) or "—") for c in review.customers),
-                  caption="Customers touched this week, red first", numeric=(4, 6, 7))
+                         str(c.promises_missed)) for c in review.customers),
+                  caption="Customers touched this week, red first", numeric=(3, 5, 6))
     sections = (Section("Summary", tuple(blocks)), Section("Customers", (table,)),
                 Section("Rules", (Rules("Flags", FLAG_RULES), accounting_rules())))
     return Document(title="Customer Success weekly review", generated_at=generated_at,

@@ -50,7 +50,7 @@ def redundancy_of(model: ImpactModel, entry: SpofEntry) -> str:
 def _loss_of_two(g: GroupEntry) -> str:
     if g.survives_two:
         return f"survives ({g.spare} spare)"
-    return (f"{g.pair[0]} + {g.pair[1]}: {g.pair_customers} customers, weight {g.pair_weight:g} "
+    return (f"{g.pair[0]} and {g.pair[1]}: {g.pair_customers} customers, weight {g.pair_weight:g} "
             f"({g.pair_share * 100:.1f} %)")
 
 
@@ -61,7 +61,9 @@ def _redundancy_sections(model: ImpactModel) -> tuple[tuple, dict]:
     names = dict(zip(model.graph.ids, model.component_names))
     redundant_rows = tuple((f"{names[e.id]} ({e.id})", ", ".join(e.groups), str(e.spare), "nothing")
                            for e in redundant)
-    group_rows = tuple((g.id, " / ".join(g.members), str(g.need), str(g.spare), ", ".join(g.dependents),
+    # Five columns, like the ranking's seven, so an A4 PDF keeps words whole.
+    group_rows = tuple((g.id, f"{', '.join(g.members)} (need {g.need}, spare {g.spare})",
+                        ", ".join(g.dependents),
                         f"{g.lost_customers} customers, weight {g.lost_weight:g}", _loss_of_two(g))
                        for g in groups)
     sections = (
@@ -71,10 +73,9 @@ def _redundancy_sections(model: ImpactModel) -> tuple[tuple, dict]:
             Table(("Component", "Redundancy group", "Spare members", "Alone takes down"), redundant_rows,
                   caption="Covered by a redundancy group", numeric=(2,)),)),
         Section("Redundancy groups", (
-            Table(("Group", "Members", "Need", "Spare", "Dependents", "If the group is lost",
-                   "Loss of two members"), group_rows,
-                  caption="What each group's loss, and the loss of two of its members, would cost",
-                  numeric=(2, 3)),)),
+            Table(("Group", "Members", "Dependents", "If the group is lost", "Loss of two members"),
+                  group_rows,
+                  caption="What each group's loss, and the loss of two of its members, would cost"),)),
     )
     return sections, {"redundant": [e.to_dict() for e in redundant],
                       "groups": [g.to_dict() for g in groups]}
@@ -85,10 +86,12 @@ def spof_report(topology: Topology, clock: ReaderClock, generated_at: dt.datetim
     entries = spof_ranking(model)
     tiers = model.customers.tier_names
     by_id = {c.id: c for c in topology.components}
-    rows = tuple((str(e.rank), f"{e.name} ({e.id})", by_id[e.id].group, e.criticality, str(e.customers),
-                  f"{e.weight:g}", f"{e.share * 100:.1f} %", *(str(e.by_tier[t]) for t in tiers),
+    # Seven columns (tiers in one cell) so an A4 PDF keeps words whole.
+    rows = tuple((str(e.rank), f"{e.name} ({e.id}), {by_id[e.id].group or 'no group'}", e.criticality,
+                  str(e.customers), f"{e.weight:g} ({e.share * 100:.1f} %)",
+                  ", ".join(f"{t} {e.by_tier[t]}" for t in tiers if e.by_tier[t]),
                   redundancy_of(model, e)) for e in entries)
-    headers = ("#", "Component", "Group", "Criticality", "Customers lost", "Weight lost", "Share", *tiers,
+    headers = ("#", "Component, group", "Criticality", "Customers lost", "Weight lost (share)", "By tier",
                "Redundancy")
     uncovered = [e for e in entries if redundancy_of(model, e) == NO_REDUNDANCY]
     redundancy_sections, redundancy_data = _redundancy_sections(model)
@@ -107,7 +110,7 @@ def spof_report(topology: Topology, clock: ReaderClock, generated_at: dt.datetim
     sections = (
         Section("Summary", tuple(blocks)),
         Section("Ranking", (Table(headers, rows, caption="Customer weight lost if each component alone fails",
-                                  numeric=tuple(range(4, 7 + len(tiers)))),)),
+                                  numeric=(0, 3, 4)),)),
         *redundancy_sections,
         Section("Rules", (Rules("How the ranking is made", SPOF_RULES),)),
     )
