@@ -151,3 +151,10 @@ def test_spof_report_lists_the_redundant_members_and_the_groups_apart():
     assert group["id"] == "db-pair" and group["loss_of_two"]["customers"] == 2
     text, _ = to_markdown(document)
     assert "Redundant components" in text and "db-main and db-replica: 2 customers" in text
+
+
+def test_a_swap_of_the_lost_member_repaints_the_dependent():
+    engine = ImpactEngine(model(), {"db-main": Status.DOWN})
+    changed = engine.set_statuses({"db-main": Status.OK, "db-replica": Status.DOWN})
+    assert "api" in changed  # still AT RISK, but it lost another member: its tooltip must say so
+    assert engine.result().lost_members("api") == ("db-replica",)

@@ -110,13 +110,14 @@ class ImpactEngine:
     def set_statuses(self, changes: Mapping[str, Status | str]) -> tuple[str, ...]:
         """Apply several own-status changes at once.
 
-        Returns the components whose effective status or probable-cause flag
-        changed (what a view has to repaint), in model order.
+        Returns the components whose effective status, probable-cause flag or
+        lost redundancy members changed (what a view has to repaint), in model order.
         """
         graph = self.model.graph
         updates = [(graph.index[cid], c.own_status_code(s)) for cid, s in changes.items()]
         old_effective, old_cause = self._effective, self._probable_cause
         old_severity, old_lost = self._severity, self._redundancy_lost
+        old_members_lost = self._group_lost
         touched = False
         for i, new in updates:
             old = int(self._own[i])
@@ -132,6 +133,12 @@ class ImpactEngine:
         self._apply_customer_delta(old_severity, self._severity)
         changed = ((old_effective != self._effective) | (old_cause != self._probable_cause)
                    | (old_lost != self._redundancy_lost))
+        groups = self.model.groups
+        if groups is not None:
+            moved = old_members_lost != self._group_lost  # which members are lost, per entry
+            if moved.any():
+                per_group = np.bincount(groups.entry_group, weights=moved, minlength=len(groups)) > 0
+                changed |= groups.per_component(per_group)
         return tuple(graph.ids[i] for i in np.flatnonzero(changed))
 
     def _move_cone(self, node: int, old: int, new: int) -> None:
