@@ -236,11 +236,12 @@ def paint_heading(p: QPainter, r: QRect, title: str, counts: dict[Status, int], 
     p.drawText(QRectF(x, r.top(), r.width(), text_rect.height()),
                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, shown)
     x += rm.horizontalAdvance(shown) + px
-    for status in (Status.DOWN, Status.DEGRADED, Status.UNKNOWN, Status.IMPACTED, Status.MAINTENANCE):
+    for status in (Status.DOWN, Status.DEGRADED, Status.UNKNOWN, Status.IMPACTED, AT_RISK,
+                   Status.MAINTENANCE):
         n = counts.get(status, 0)
         if not n:
             continue
-        look = LOOKS[status]
+        look = LOOKS.get(status) or status  # AT_RISK is a look of its own, not a status
         part = f"{look.symbol} {n} {look.word}"
         p.setPen(QColor(look.colour))
         p.drawText(QRectF(x, r.top(), r.width(), text_rect.height()),
