@@ -127,3 +127,28 @@ def test_pair_loses_one_then_both_then_recovers(tmp_path, db_url, capsys):
         assert {g["id"] for g in spof["groups"]} == {"db-pair", "any 1 of lb-a / lb-b"}
     finally:
         fleet.stop()
+
+
+def test_edges_written_before_migration_0010_stay_plain_dependencies(db_url):
+    from sqlalchemy import text
+
+    from noc_app.storage import migrate
+
+    engine = make_engine(db_url)
+    try:
+        before = migrate.ScriptDirectory.from_config(migrate.alembic_config()).get_revision("0010").down_revision
+        migrate.upgrade(engine, before)  # the schema as it was, without groups
+        with engine.begin() as connection:
+            for cid in ("db", "api"):
+                connection.execute(text("INSERT INTO components (id, name, group_name, kind, criticality, "
+                                        "description, created_at, updated_at) VALUES (:id, :id, '', "
+                                        "'service', 'medium', '', :now, :now)"),
+                                   {"id": cid, "now": "2026-11-23 10:00:00+00:00"})
+            connection.execute(text("INSERT INTO component_dependencies (component_id, depends_on_id) "
+                                    "VALUES ('api', 'db')"))
+        migrate.upgrade(engine)
+        with session_factory(engine)() as session:
+            api = read_topology(session).component("api")
+        assert api.depends_on == api.hard_depends_on == ("db",) and api.redundancy == ()
+    finally:
+        engine.dispose()
