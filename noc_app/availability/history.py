@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import Float, and_, case, cast, func, select
+from sqlalchemy import Float, Text, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from noc_app.availability.intervals import Spans
@@ -45,6 +45,13 @@ def epoch(session: Session, column):
     return cast(func.extract("epoch", column), Float)
 
 
+def _joined(session: Session, expression):
+    """The group's values as one comma-separated text (group_concat / string_agg)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.group_concat(expression, ",")
+    return func.string_agg(cast(expression, Text), ",")
+
+
 def _state_code(column):
     return case(*((column == status, int(state)) for status, state in STATE_OF_STATUS.items()),
                 else_=int(State.NO_DATA))
@@ -53,26 +60,20 @@ def _state_code(column):
 def read_history(session: Session, start: dt.datetime, end: dt.datetime) -> CheckHistory:
     t = db.StateTransition
     history = CheckHistory()
-    # Plain columns (text, float, int) straight off the DBAPI cursor: no per-row processing is needed,
-    # and it is a third of the time for 350,000 rows.
+    # One row per check with its times and states as two comma-separated lists, aggregated by the
+    # database: 1,000 rows to parse instead of 350,000 Python tuples (a third of the report's time).
+    at = epoch(session, t.at)
+    code = _state_code(t.to_status)
     rows = session.connection().execute(
-        select(t.check_key, epoch(session, t.at), _state_code(t.to_status))
-        .where(t.at >= start, t.at < end)).cursor.fetchall()
-    if rows:
-        keys, raw_times, raw_codes = zip(*rows)
-        number: dict[str, int] = {}
-        ids = np.fromiter((number.setdefault(k, len(number)) for k in keys), dtype=np.int64, count=len(keys))
+        select(t.check_key, _joined(session, at), _joined(session, code))
+        .where(t.at >= start, t.at < end).group_by(t.check_key)).cursor.fetchall()
+    for key, times_text, codes_text in rows:
         # Rounded to the millisecond: SQLite's julianday keeps no more, and 09:59:59.999987 reads badly.
-        times = np.round(np.array(raw_times, dtype=np.float64), 3)
-        codes = np.array(raw_codes, dtype=np.int8)
-        order = np.lexsort((times, ids))
-        ids, times, codes = ids[order], times[order], codes[order]
-        bounds = np.concatenate([[0], np.flatnonzero(ids[1:] != ids[:-1]) + 1, [ids.size]])
-        name = {v: k for k, v in number.items()}
-        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-            key = name[int(ids[lo])]
-            history.times[key] = times[lo:hi]
-            history.states[key] = codes[lo:hi]
+        times = np.round(np.fromstring(times_text, sep=","), 3)
+        codes = np.fromstring(codes_text, dtype=np.int64, sep=",").astype(np.int8)
+        order = np.argsort(times, kind="stable")  # the aggregate's order is the database's choice
+        history.times[key] = times[order]
+        history.states[key] = codes[order]
 
     # The state each check was in when the period began: its last transition before it.
     latest = (select(t.check_key, func.max(t.at).label("at")).where(t.at < start)
