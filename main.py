@@ -204,6 +204,9 @@ def _build_workstation(store, workspace, args):
     settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
     window = build_workstation(store, workspace.sessions, title=f"Vigil NOC — {workspace.topology.source}",
                                settings=settings, channels=ChannelConfig.from_env(os.environ))
+    from widgets.reports.dialog import install_reports_menu
+
+    install_reports_menu(window, workspace.db_url, workspace.topology)
     window.resize(1400, 900)
     window.show()
     if not args.screenshot:

@@ -19,6 +19,7 @@ from noc_app.checks.result import CheckResult
 from noc_app.checks.session import thread_local_session
 from noc_app.incidents.automation import IncidentAutomation
 from noc_app.polling.correlate import related_checks
+from noc_app.polling.gaps import record_gaps
 from noc_app.polling.leases import LeaseManager
 from noc_app.polling.retention import run_retention
 from noc_app.polling.recorder import ResultRecorder, write_batch
@@ -34,6 +35,10 @@ from noc_app.workspace import Workspace
 Listener = Callable[[CheckResult, Outcome], None]
 RETENTION_EVERY_S = 60.0
 DEFAULT_STOP_GRACE_S = 10.0  # how long a stop retries a refusing database before spooling
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
 
 
 def maintenance_lookup(topology: Topology) -> Callable[[CheckSpec], bool]:
@@ -97,6 +102,7 @@ class PollingService:
                                                        daemon=True)
             self._automation_thread.start()
         if self.leases is None:
+            self._record_gaps()
             self.scheduler.start()
             return self
         held, seeds = self.leases.refresh()
@@ -105,6 +111,14 @@ class PollingService:
         self._lease_thread = threading.Thread(target=self._renew_leases, name="leases", daemon=True)
         self._lease_thread.start()
         return self
+
+    def _record_gaps(self) -> None:
+        """Embedded start: the time this app (the only poller) was not running is no data."""
+        try:
+            with transaction(self.workspace.sessions) as session:
+                record_gaps(session, [c.key for c in self.workspace.topology.checks], _utcnow())
+        except SQLAlchemyError as exc:
+            self._on_error(f"could not record the gap since the last run: {type(exc).__name__}")
 
     def _renew_leases(self) -> None:
         period = self.leases.lease_s / 3
@@ -193,5 +207,6 @@ def poll_once(workspace: Workspace, workers: int = 16,
         batch.append((result, machine.feed(result, in_maintenance(spec))))
     if batch:
         with transaction(workspace.sessions) as session:
+            record_gaps(session, [spec.key for spec in checks], results[0].at)
             write_batch(session, batch)
     return results

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from noc_app.domain import DEFAULT_TIER_WEIGHTS, CheckKind
 from noc_app.topology import model as m
 from noc_app.topology.errors import TopologyError, describe_loc, find_line, shown
+from noc_app.topology import redundancy
 from noc_app.topology.references import find_problems
 from noc_app.topology.schema import TopologyFile
 from noc_app.url_secrets import split_credentials
@@ -58,7 +59,12 @@ def parse_topology(text: str, source: str = "<topology>") -> m.Topology:
 
 
 def _schema_error(exc: ValidationError, data: dict, text: str, source: str) -> TopologyError:
-    error = exc.errors()[0]
+    errors = exc.errors()
+    # A table given where a string-or-table is allowed (``depends_on``, ``uses``):
+    # the string branch's complaint says nothing useful, the table's does.
+    error = next((e for e in errors[1:] if errors[0]["type"] == "string_type"
+                  and isinstance(errors[0]["input"], dict)
+                  and e["loc"][:-2] == errors[0]["loc"][:-1]), errors[0])
     loc = tuple(p for p in error["loc"] if not _is_union_branch(p))
     kind = error["type"]
     if kind == "extra_forbidden":
@@ -77,7 +83,7 @@ def _schema_error(exc: ValidationError, data: dict, text: str, source: str) -> T
                    f"shorten it to at most {limit}")
     else:
         message = f"{error['msg']} (got {shown(error.get('input'))})"
-    extra = len(exc.errors()) - 1
+    extra = len(errors) - 1 - (error is not errors[0])
     if extra:
         message += f" (and {extra} more problem{'s' if extra > 1 else ''})"
     return TopologyError(source, message, find_line(text, loc), describe_loc(loc, data))
@@ -103,7 +109,7 @@ def _find_nul(data: dict) -> tuple | None:
 
 def _is_union_branch(part) -> bool:
     # pydantic adds the tried union member ("str", "UsageTable") to the loc
-    return isinstance(part, str) and (part[:1].isupper() or part in ("str", "int", "float", "bool"))
+    return isinstance(part, str) and (part[:1].isupper() or part in ("str", "int", "float", "bool", "constrained-str"))
 
 
 def _model_at(model: type[BaseModel], loc) -> type[BaseModel] | None:
@@ -138,7 +144,8 @@ def _build(doc: TopologyFile, source: str) -> m.Topology:
         source=source,
         defaults=defaults,
         tier_weights={**DEFAULT_TIER_WEIGHTS, **doc.tiers},
-        components=tuple(_component(c, defaults) for c in doc.component),
+        components=tuple(_component(c, defaults, {r.id: r for r in doc.redundancy})
+                         for c in doc.component),
         customers=tuple(_customer(c) for c in doc.customer),
         people=tuple(m.PersonSpec(p.id, p.name, p.email, p.phone, p.team) for p in doc.person),
         teams=tuple(m.TeamSpec(t.id, t.name, t.escalation_policy) for t in doc.team),
@@ -170,6 +177,7 @@ def _build(doc: TopologyFile, source: str) -> m.Topology:
             for k in doc.kb
         ),
         status_page=_status_page(doc.status_page),
+        sla_by_tier=dict(doc.sla),
     )
 
 
@@ -191,7 +199,7 @@ def _address(check) -> tuple[str | None, int | None]:
     return parts.hostname, parts.port or 443  # tcp:// always has a port (schema)
 
 
-def _component(c, defaults: m.Defaults) -> m.ComponentSpec:
+def _component(c, defaults: m.Defaults, named: dict) -> m.ComponentSpec:
     checks = tuple(
         m.CheckSpec(
             key=f"{c.id}#{i}",
@@ -219,10 +227,12 @@ def _component(c, defaults: m.Defaults) -> m.ComponentSpec:
         )
         for i, ch in enumerate(c.check)
     )
+    _, groups = redundancy.split(c, named)
     return m.ComponentSpec(
         id=c.id, name=c.name, group=c.group, team=c.team, kind=c.kind,
         criticality=c.criticality, description=c.description,
-        depends_on=tuple(dict.fromkeys(c.depends_on)), checks=checks,
+        depends_on=tuple(redundancy.all_dependencies(c, named)), checks=checks,
+        redundancy=tuple(groups),
     )
 
 
@@ -234,5 +244,5 @@ def _customer(c) -> m.CustomerSpec:
         id=c.id, name=c.name, tier=c.tier, timezone=c.timezone,
         business_hours=c.business_hours,
         business_days=tuple(sorted({_DAYS.index(d) for d in c.business_days})),
-        account_manager=c.account_manager, partner=c.partner, email=c.email, uses=uses,
+        account_manager=c.account_manager, partner=c.partner, email=c.email, uses=uses, sla=c.sla,
     )

@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 
 from noc_app.domain import DEFAULT_TIER_WEIGHTS, CheckKind
+from noc_app.topology import redundancy
 from noc_app.topology.schema import TopologyFile
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -25,17 +26,22 @@ def find_problems(doc: TopologyFile) -> Iterator[Problem]:
     policies = {p.id for p in doc.escalation_policy}
     tiers = set(DEFAULT_TIER_WEIGHTS) | set(doc.tiers)
 
+    named = {r.id: r for r in doc.redundancy}
     for i, comp in enumerate(doc.component):
-        for dep in comp.depends_on:
+        for dep in redundancy.split(comp, named)[0]:
             if dep == comp.id:
                 yield ("component", i, "depends_on"), f'"{comp.id}" depends on itself; remove it from depends_on'
             elif dep not in components:
-                yield ("component", i, "depends_on"), _unknown("depends on", dep, "component", components)
+                yield ("component", i, "depends_on"), _unknown(
+                    "depends on", dep, "component", components | set(named))
         for j, check in enumerate(comp.check):
             problem = _check_problem(check)
             if problem:
                 yield ("component", i, "check", j, problem[0]), problem[1]
 
+    for tier in doc.sla:
+        if tier not in tiers:
+            yield ("sla", tier), f'[sla] names unknown tier "{tier}"; use one of {_listing(tiers)} or add it to [tiers]'
     for i, cust in enumerate(doc.customer):
         if cust.tier not in tiers:
             yield ("customer", i, "tier"), (
@@ -80,7 +86,12 @@ def find_problems(doc: TopologyFile) -> Iterator[Problem]:
             seen_public.setdefault(public.id, i)
             yield from _refs(loc + ("components",), public.components, components, "component")
 
-    cycle = find_cycle({c.id: c.depends_on for c in doc.component if c.id in components})
+
+    yield from redundancy.group_problems(doc, components, _unknown)
+
+    # Cycles count every edge: a loop through a redundancy group is still a loop.
+    cycle = find_cycle({c.id: redundancy.all_dependencies(c, named)
+                        for c in doc.component if c.id in components})
     if cycle:
         index = next(i for i, c in enumerate(doc.component) if c.id == cycle[0])
         yield ("component", index, "depends_on"), (
@@ -138,7 +149,7 @@ def _check_problem(check) -> tuple[str, str] | None:
 
 
 def _duplicates(doc: TopologyFile) -> Iterator[Problem]:
-    for name in ("component", "customer", "team", "person", "escalation_policy",
+    for name in ("component", "redundancy", "customer", "team", "person", "escalation_policy",
                  "notification_list", "template", "maintenance", "change", "kb"):
         seen: dict[str, int] = {}
         for i, item in enumerate(getattr(doc, name)):

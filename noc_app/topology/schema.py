@@ -22,6 +22,7 @@ from noc_app.topology.errors import shown
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _HOURS_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+_SLA_RE = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)\s*%\s*$")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -107,6 +108,14 @@ def _check_weekday(value: str) -> str:
     return value.lower()
 
 
+def parse_sla_target(value: str) -> float:
+    """``"99.9%"`` -> 0.999 (also used by the availability reports)."""
+    match = _SLA_RE.match(value) if isinstance(value, str) else None
+    if not match or not 0 < float(match.group(1)) < 100:
+        raise ValueError(f'"{value}" is not an SLA target; write a percentage below 100, e.g. "99.9%"')
+    return float(match.group(1)) / 100.0
+
+
 def _check_aware(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         raise ValueError("give the time with its offset, e.g. 2026-11-24T02:00:00Z")
@@ -126,6 +135,7 @@ Url = Annotated[str, Field(max_length=limits.URL), AfterValidator(_check_url)]
 TimeZoneName = Annotated[str, Field(max_length=limits.TIMEZONE), AfterValidator(_check_timezone)]
 BusinessHours = Annotated[tuple[dt.time, dt.time], BeforeValidator(_parse_hours)]
 Weekday = Annotated[str, AfterValidator(_check_weekday)]
+SlaTarget = Annotated[float, BeforeValidator(parse_sla_target)]
 AwareDatetime = Annotated[dt.datetime, AfterValidator(_check_aware)]
 Priority = Literal["P1", "P2", "P3", "P4", "P5"]
 
@@ -175,6 +185,22 @@ class CheckTable(_Table):
         return value if value is None or kind is None else check_url_for_kind(value, kind)
 
 
+class AnyOfTable(_Table):
+    """An inline redundancy group in ``depends_on``: ``{ any_of = [...], need = 1 }``."""
+
+    any_of: list[str]
+    need: int = 1
+
+
+class RedundancyTable(_Table):
+    """A redundancy group named once and reused by id in ``depends_on``."""
+
+    id: Id
+    any_of: list[str]
+    need: int = 1
+    description: str = ""
+
+
 class ComponentTable(_Table):
     id: Id
     name: Text(limits.NAME, min_length=1)
@@ -183,7 +209,7 @@ class ComponentTable(_Table):
     kind: Text(limits.KIND) = "service"
     criticality: Criticality = Criticality.MEDIUM
     description: str = ""
-    depends_on: list[Ref] = []
+    depends_on: list[Ref | AnyOfTable] = []
     check: list[CheckTable] = []
 
 
@@ -203,6 +229,7 @@ class CustomerTable(_Table):
     partner: bool = False
     email: Text(limits.EMAIL) | None = None
     uses: list[Ref | UsageTable] = []
+    sla: SlaTarget | None = None  # "99.9%"; overrides the tier's [sla] target
 
 
 class TeamTable(_Table):
@@ -293,11 +320,13 @@ class StatusPageTable(_Table):
 class TopologyFile(_Table):
     defaults: DefaultsTable = DefaultsTable()
     tiers: dict[Text(limits.TIER), Annotated[float, Field(gt=0)]] = {}
+    sla: dict[str, SlaTarget] = {}  # tier -> "99.9%"
     team: list[TeamTable] = []
     person: list[PersonTable] = []
     escalation_policy: list[EscalationPolicyTable] = []
     notification_list: list[NotificationListTable] = []
     template: list[TemplateTable] = []
+    redundancy: list[RedundancyTable] = []
     component: list[ComponentTable] = []
     customer: list[CustomerTable] = []
     maintenance: list[MaintenanceTable] = []

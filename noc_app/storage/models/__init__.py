@@ -17,12 +17,13 @@ from noc_app.storage.models.people import (
     NotificationList, Person, Team,
 )
 from noc_app.storage.models.topology import (
-    Check, Component, ComponentDependency, Customer, CustomerComponent, Tier,
+    Check, Component, ComponentDependency, ComponentRedundancyGroup, Customer, CustomerComponent,
+    Tier,
 )
 
 __all__ = [
     "AlertAck", "Base", "ChangeComponent", "ChangeRecord", "Check", "CheckRollup", "CheckSample",
-    "CheckState", "Component", "ComponentDependency", "Customer", "CustomerComponent",
+    "CheckState", "Component", "ComponentDependency", "ComponentRedundancyGroup", "Customer", "CustomerComponent",
     "EscalationLevel", "EscalationPage", "EscalationPolicy", "EscalationPolicyComponent",
     "FollowUpAction", "Incident", "IncidentComponent", "IncidentCustomer",
     "IncidentParticipant", "KbArticle", "KbArticleComponent", "MaintenanceComponent",
