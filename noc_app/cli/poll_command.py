@@ -10,7 +10,9 @@ import sys
 import threading
 import time
 
+from noc_app.cli.closed_pipe import silence_stdout
 from noc_app.cli.errors import EXIT_USAGE, CliError
+from noc_app.storage.urls import redact_secrets
 
 
 def add_parser(subparsers) -> None:
@@ -22,6 +24,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--workers", type=int, default=16, help="concurrent checks (default 16)")
     parser.add_argument("--lease", type=float, default=15.0, metavar="SECONDS",
                         help="check lease length; a dead poller's checks move after this (default 15)")
+    parser.add_argument("--stop-grace", type=float, default=10.0, metavar="SECONDS",
+                        help="at stop, how long to retry a database that refuses the last results "
+                             "before keeping them on disk for the next start (default 10)")
     parser.add_argument("--processes", type=int, default=1, metavar="N",
                         help="run N poller processes sharing the checks (one per core; default 1)")
     parser.add_argument("--stats", metavar="FILE",
@@ -41,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("error: --workers must be at least 1", EXIT_USAGE)
     if args.lease < 1:
         raise CliError("error: --lease must be at least 1 second", EXIT_USAGE)
+    if args.stop_grace < 0:
+        raise CliError("error: --stop-grace must be 0 seconds or more", EXIT_USAGE)
     if args.processes < 1:
         raise CliError("error: --processes must be at least 1", EXIT_USAGE)
     if args.processes > 1:
@@ -53,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     workspace = open_workspace(args.config, args.db, sync=not args.synced)
     try:
         if args.once:
-            for result in poll_once(workspace, args.workers):
+            for result in poll_once(workspace, args.workers, on_error=_warn):
                 _print_result(result, args.json)
             return 0
         stop = threading.Event()
@@ -61,31 +68,50 @@ def run(args: argparse.Namespace) -> int:
             signal.signal(sig, lambda *_: stop.set())
         service = PollingService(
             workspace, workers=args.workers,
-            on_error=lambda message: print(f"warning: {message}", file=sys.stderr, flush=True),
+            on_error=_warn,
             leases=LeaseManager(workspace.sessions, lease_s=args.lease, expected_pollers=args.share_with),
         )
-        service.listeners.append(lambda result, outcome: _print_result(result, args.json, outcome))
+        def show(result, outcome) -> None:
+            try:
+                _print_result(result, args.json, outcome)
+            except BrokenPipeError:  # poll | head: the reader has what it wanted; stop quietly
+                silence_stdout()
+                stop.set()
+
+        service.listeners.append(show)
         service.start()
         # What start-up made (topology, state machines, imported modules) lives
         # as long as the process: keep the collector from walking it again
         # and again while the checks churn out short-lived objects.
         gc.freeze()
         if not args.json:
-            print(f"polling {len(workspace.topology.checks)} checks into {workspace.engine.url.render_as_string()}; "
-                  "Ctrl-C stops", flush=True)
+            try:
+                print(f"polling {len(workspace.topology.checks)} checks into "
+                      f"{workspace.engine.url.render_as_string()}; Ctrl-C stops", flush=True)
+            except BrokenPipeError:
+                silence_stdout()
+                stop.set()
         stop.wait()
-        service.stop()
+        # Nothing measured is dropped: in-flight checks finish, results are
+        # written (or kept in the spool when the database refuses them).
+        report = service.stop(grace_s=args.stop_grace)
+        if report.summary():
+            print(report.summary(), file=sys.stderr, flush=True)
         if args.stats:
             from noc_app.polling import run_stats
 
             run_stats.write(args.stats, run_stats.this_process(
                 service.scheduler.stats, service.recorder.written, time.monotonic() - started))
-        return 0
+        return 1 if report.kept else 0
     finally:
         workspace.close()
 
 
 _print_lock = threading.Lock()
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {redact_secrets(message)}", file=sys.stderr, flush=True)
 
 
 def _print_result(result, as_json: bool, outcome=None) -> None:

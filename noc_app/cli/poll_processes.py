@@ -35,7 +35,7 @@ def run_processes(args: argparse.Namespace) -> int:
     commands = []
     for i in range(args.processes):
         poll_args = ["--config", str(args.config), "--workers", str(args.workers), "--lease", str(args.lease),
-                     "--share-with", str(args.processes), "--synced"]
+                     "--stop-grace", str(args.stop_grace), "--share-with", str(args.processes), "--synced"]
         if args.db:
             poll_args += ["--db", args.db]
         if args.json:
