@@ -82,6 +82,10 @@ class LeaseManager:
             total = session.scalar(select(func.count()).select_from(live_checks.subquery())) or 0
             fair = math.ceil(total / live_pollers) if total else 0
 
+            # Lock our rows in key order first, as the recorder's state
+            # updates do: in any other order the two can deadlock on PostgreSQL.
+            session.execute(select(_STATES.c.check_key).where(_STATES.c.lease_owner == self.owner)
+                            .order_by(_STATES.c.check_key).with_for_update())
             session.execute(
                 update(_STATES)
                 .where(_STATES.c.lease_owner == self.owner)

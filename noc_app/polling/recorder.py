@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, bindparam, insert, update
+from sqlalchemy import Engine, bindparam, func, insert, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -193,9 +193,16 @@ class ResultRecorder:
 _SAMPLES = db.CheckSample.__table__
 _TRANSITIONS = db.StateTransition.__table__
 _STATES = db.CheckState.__table__
-# The SET clause comes from the rows' keys: one compiled (and cached)
-# statement per column set.
-_UPDATE_STATE = update(_STATES).where(_STATES.c.check_key == bindparam("k"))
+# One statement for every row, in key order: a poller's lease renewal locks
+# the same rows in key order too, so the two never deadlock on PostgreSQL.
+# ``status_since`` moves only with a transition (NULL keeps the stored one).
+_UPDATE_STATE = update(_STATES).where(_STATES.c.check_key == bindparam("k")).values(
+    status=bindparam("v_status"), last_result_at=bindparam("v_last_result_at"),
+    last_latency_ms=bindparam("v_last_latency_ms"), last_error=bindparam("v_last_error"),
+    consecutive_failures=bindparam("v_consecutive_failures"), flapping=bindparam("v_flapping"),
+    status_since=func.coalesce(bindparam("v_status_since", type_=_STATES.c.status_since.type),
+                               _STATES.c.status_since),
+)
 
 
 def write_batch(session: Session, batch: list[Item]) -> None:
@@ -216,14 +223,14 @@ def write_batch(session: Session, batch: list[Item]) -> None:
         latest[r.check_key] = (r, o)
         if o.transition is not None:
             since[r.check_key] = o.transition
-    plain, changed = [], []
-    for key, (r, o) in latest.items():
-        row = state_row(key, r, o, since.get(key))
-        row["k"] = row.pop("check_key")  # a bound name may not be a SET column's
-        (changed if key in since else plain).append(row)
-    for rows in (plain, changed):  # one executemany per column set
-        if rows:
-            connection.execute(_UPDATE_STATE, rows)
+    rows = []
+    for key in sorted(latest):
+        r, o = latest[key]
+        row = {f"v_{name}": value for name, value in state_row(key, r, o, since.get(key)).items()}
+        row["k"] = row.pop("v_check_key")
+        row.setdefault("v_status_since", None)
+        rows.append(row)
+    connection.execute(_UPDATE_STATE, rows)
 
 
 def sample_rows(batch: list[Item]) -> list[dict]:
