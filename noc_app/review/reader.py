@@ -53,7 +53,8 @@ def open_bundle(path: str | Path) -> Bundle:
     _check_header(path)
     uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        # Not tied to one thread: a workstation loads a bundle in a worker and shows it on the GUI thread.
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
     except sqlite3.Error as exc:
         raise BundleError(f"{path}: cannot be opened ({exc}); check the file's permissions") from None
     try:
