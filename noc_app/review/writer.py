@@ -43,7 +43,7 @@ def check_writable(out: str | Path) -> Path:
     path = Path(out)
     if path.is_dir():
         raise BundleError(f"--out {path}: is a folder; give a file name, e.g. {path / 'incident.noc-bundle'}")
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent
     if not folder.is_dir():
         raise BundleError(f"--out {path}: folder {folder} does not exist; create it or choose another path")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
@@ -60,7 +60,10 @@ def write_bundle(sessions: sessionmaker[Session], incident_id: int, out: str | P
     if material is None:
         raise UnknownIncidentError(f"incident {incident_id}: no such incident in the database; "
                                    "the incidents board lists their numbers")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent if str(path.parent) else ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise BundleError(f"--out {path}: cannot write there ({exc.strerror}); choose a writable path") from None
     os.close(fd)
     try:
         conn = sqlite3.connect(tmp)
