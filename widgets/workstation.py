@@ -17,6 +17,7 @@ from widgets.main_window import MainWindow
 from widgets.views import AlertBanner, AlertNotifier, AlertsView, CustomerImpactView, DependencyMapView
 from widgets.views.alert_acks import AlertAckSharer
 from widgets.incidents import IncidentDialog, IncidentsBoard, IncidentWorker, recover_drafts
+from widgets.review.launch import LiveReviews
 from widgets.views.component_detail import ComponentDetailView
 
 
@@ -93,6 +94,9 @@ class IncidentDesk:
         self.board.openIncident.connect(lambda incident_id: self.open(incident_id))
         self.board.updateDue.connect(
             lambda incident_id: window.show_problem(f"Customer update due now for incident #{incident_id}"))
+        self.reviews = LiveReviews(self.worker, window, window.show_problem)
+        self.board.reviewIncident.connect(self.reviews.review)
+        self.board.review_button.show()
 
     def open(self, incident_id: int | None = None, **kwargs) -> IncidentDialog:
         dialog = self.dialogs.get(incident_id) if incident_id is not None else None
