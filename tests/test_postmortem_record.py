@@ -20,6 +20,8 @@ AWKWARD = {
     "went_wrong": "x" * 1_000_000,
     "got_lucky": "<script>alert('x')</script> & ' \" \\ %s {0} $1",
     "lessons_learned": "\n\n\nonly newlines around\n\n",
+    "customer_summary": "Tab\tand\u200bzero-width\ufeffBOM",
+    "customer_prevention": "\r\r\nold Mac CR",
 }
 
 

@@ -192,4 +192,6 @@ class IncidentSnapshot:
     went_wrong: str = ""
     got_lucky: str = ""
     lessons_learned: str = ""
+    customer_summary: str = ""
+    customer_prevention: str = ""
     key_moments: tuple[int, ...] = ()  # starred timeline event ids

@@ -1,8 +1,10 @@
 """The post-mortem record: what a review needs besides root cause and follow-ups.
 
-Six free-text fields on the incident header (saved with the same version
-check, conflict report and merge as every other header field; text of any
-size and content kept exactly) and the *key moments*: timeline events
+Six free-text fields on the incident header and two more written for the
+affected customers (the customer version of the report prints them as
+written), all saved with the same version check, conflict report and merge
+as every other header field, text of any size and content kept exactly;
+and the *key moments*: timeline events
 starred for the report.  Starring is an addition like a note — two people
 starring different events never conflict — so it takes no version; each
 mark and unmark is itself recorded in the timeline.
@@ -29,7 +31,11 @@ POSTMORTEM_FIELDS: dict[str, str] = {
     "went_wrong": "What went wrong",
     "got_lucky": "Where we got lucky",
     "lessons_learned": "Lessons learned",
+    # Written for the affected customers: the customer version prints exactly these.
+    "customer_summary": "For customers: what happened and what was done",
+    "customer_prevention": "For customers: what will prevent a recurrence",
 }
+CUSTOMER_FIELDS = ("customer_summary", "customer_prevention")
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,8 @@ class PostmortemRecord:
     went_wrong: str
     got_lucky: str
     lessons_learned: str
+    customer_summary: str
+    customer_prevention: str
     key_moments: tuple[int, ...]  # timeline event ids, in timeline order
 
     def text(self, name: str) -> str:

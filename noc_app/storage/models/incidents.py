@@ -54,6 +54,9 @@ class Incident(Base):
     went_wrong: Mapped[str] = mapped_column(Text, default="", server_default="")
     got_lucky: Mapped[str] = mapped_column(Text, default="", server_default="")
     lessons_learned: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Written for the affected customers (the customer version of the report prints them as is).
+    customer_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    customer_prevention: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -5,7 +5,8 @@ Revises: 0005
 Create Date: 2026-12-01 21:48:57.127381
 
 What a post-mortem needs besides root cause and follow-ups: six free-text
-fields on the incident header (existing incidents get empty text), and the
+fields on the incident header, two more written for the affected customers
+(existing incidents get empty text), and the
 timeline events starred as key moments for the report, kept beside the
 append-only timeline rather than in it. See ``noc_app/postmortem/record.py``.
 """
@@ -36,11 +37,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('went_wrong', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('got_lucky', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('lessons_learned', sa.Text(), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('customer_summary', sa.Text(), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('customer_prevention', sa.Text(), server_default='', nullable=False))
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('incidents', schema=None) as batch_op:
+        batch_op.drop_column('customer_prevention')
+        batch_op.drop_column('customer_summary')
         batch_op.drop_column('lessons_learned')
         batch_op.drop_column('got_lucky')
         batch_op.drop_column('went_wrong')
