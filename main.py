@@ -26,6 +26,7 @@ FREEZE_AFTER_MS = 5000  # start-up done, first data shown
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _install_pdf_renderer()
     try:
         run = getattr(args, "run", None)
         if getattr(args, "gui_command", None) == "review":
@@ -37,6 +38,18 @@ def main(argv: list[str] | None = None) -> int:
         message, code = explain(exc)
         print_error(message)
         return code
+
+
+def _install_pdf_renderer() -> None:
+    """Reports' PDF is drawn by Qt; the core asks for it through a hook (Qt is imported only when used)."""
+    from noc_app.reports import pdf_hook
+
+    def write_pdf(html, path, title, footer):
+        from widgets.reports.pdf import write_pdf as qt_write_pdf
+
+        qt_write_pdf(html, path, title, footer)
+
+    pdf_hook.install(write_pdf)
 
 
 def run_gui(args) -> int:

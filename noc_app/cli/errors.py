@@ -6,6 +6,7 @@ import sys
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from noc_app.reports.output import ReportOutputError
 from noc_app.storage.db import DatabaseUrlError
 from noc_app.topology.errors import TopologyError
 from noc_app.workspace import EmptyDatabaseError, SchemaOutdatedError
@@ -28,6 +29,8 @@ def explain(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, CliError):
         return str(exc), exc.code
     if isinstance(exc, TopologyError):
+        return f"error: {exc}", EXIT_USAGE
+    if isinstance(exc, ReportOutputError):
         return f"error: {exc}", EXIT_USAGE
     if isinstance(exc, DatabaseUrlError):
         return f"error: database: {exc}", EXIT_USAGE

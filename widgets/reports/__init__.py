@@ -1,0 +1,1 @@
+"""The Qt layer of reports: PDF rendering (QTextDocument + QPdfWriter)."""
