@@ -14,15 +14,22 @@ import pytest
 
 import main
 import review_scenario as scenario
+from noc_app.postmortem.reader import metrics_for
 from noc_app.review import open_bundle
+from noc_app.review.figures import bundle_metrics
 from noc_app.review.replay import replay_of
 from noc_app.workspace import open_workspace
+
+
+LIVE_METRICS: dict[str, dict] = {}
 
 
 def _bundle_cli(db_url: str, out, capsys, incident: str | None = None) -> tuple[int, str, str]:
     workspace = open_workspace(scenario.TOPOLOGY, db_url)
     try:
         incident_id = scenario.write_outage(workspace.sessions)
+        with workspace.sessions() as session:
+            LIVE_METRICS[db_url] = metrics_for(session, incident_id).to_json()
     finally:
         workspace.close()
     code = main.main(["bundle", incident or str(incident_id), "--out", str(out), "--db", db_url])
@@ -60,6 +67,12 @@ def test_bundle_replays_the_outage_after_the_source_is_gone(db_url, tmp_path, ca
         assert len(samples.at) == 170 * 6 + 1
         assert int((samples.status == 2).sum()) == 35 * 6
         assert {c.id for c in bundle.topology.components} >= {"db-main", "api", "web", "reporting"}
+        # The review's how-soon figures are the live database's, computed from the bundle alone.
+        offline = bundle_metrics(bundle).to_json()
+        live = LIVE_METRICS[db_url]
+        assert {k: v for k, v in offline.items() if k != "as_of"} == {k: v for k, v in live.items() if k != "as_of"}
+        assert offline["impact_started_at"] == scenario.at("14:50").isoformat()
+        assert offline["detect_s"] == 7 * 60 and offline["resolve_s"] == 35 * 60
 
 
 def test_replay_is_the_same_from_any_direction(tmp_path, capsys):

@@ -50,7 +50,8 @@ CREATE TABLE incident (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE timeline (id INTEGER PRIMARY KEY, at TEXT NOT NULL, author TEXT, kind TEXT,
                        summary TEXT, data TEXT);
 CREATE TABLE notifications (id INTEGER PRIMARY KEY, sent_at TEXT, audience TEXT, channel TEXT,
-                            recipient TEXT, customer_id TEXT, template_id TEXT, subject TEXT,
+                            recipient TEXT, customer_id TEXT, template_id TEXT, template_kind TEXT,
+                            subject TEXT,
                             body TEXT, ok INTEGER, error TEXT);
 CREATE TABLE escalation_pages (id INTEGER PRIMARY KEY, policy_id TEXT, level INTEGER,
                                person_id TEXT, paged_at TEXT, acknowledged_at TEXT);

@@ -13,8 +13,9 @@ CHANGE_LOOKBACK = dt.timedelta(hours=24)  # "changes in the last 24 h", as the I
 
 def impact_started(opened_at: dt.datetime, detected_at: dt.datetime | None,
                    first_failures: Iterable[dt.datetime]) -> dt.datetime:
-    """The earlier of the first confirmed non-OK transition of the incident's components in the
-    hour before it opened, and its ``detected_at`` (DESIGN.md's ``impact_started_at``)."""
+    """The earlier of the first confirmed DOWN/DEGRADED transition of the incident's components in
+    the hour before it opened, and its ``detected_at`` (DESIGN.md's ``impact_started_at``; the
+    review window shows ``noc_app.postmortem.metrics``' figure, computed the same way)."""
     candidates = [detected_at or opened_at]
     candidates += [at for at in first_failures if opened_at - LOOKBACK <= at <= opened_at]
     return min(candidates)

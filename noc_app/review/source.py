@@ -80,7 +80,8 @@ def read_material(session: Session, incident_id: int, now: dt.datetime) -> Mater
     opened = aware(incident.first_recorded_at)
     detected = aware(incident.detected_at)
     first_failures = session.scalars(select(db.StateTransition.at).where(
-        db.StateTransition.component_id.in_(list(roles)), db.StateTransition.to_status != "OK",
+        db.StateTransition.component_id.in_(list(roles)),
+        db.StateTransition.to_status.in_(("DOWN", "DEGRADED")),
         db.StateTransition.at >= opened - scope.LOOKBACK, db.StateTransition.at <= opened)) if roles else []
     started = scope.impact_started(opened, detected, [aware(a) for a in first_failures])
     start, end = scope.window(started, aware(incident.closed_at), aware(incident.restored_at), now)
@@ -94,9 +95,11 @@ def read_material(session: Session, incident_id: int, now: dt.datetime) -> Mater
         .order_by(db.TimelineEvent.at, db.TimelineEvent.id))]
     t["notifications"] = [
         (n.id, iso(n.sent_at), n.audience, n.channel, n.recipient, n.customer_id, n.template_id,
-         n.subject, n.body, int(n.ok), n.error)
-        for n in session.scalars(select(db.NotificationSent).where(
-            db.NotificationSent.incident_id == incident_id).order_by(db.NotificationSent.id))]
+         kind, n.subject, n.body, int(n.ok), n.error)
+        for n, kind in session.execute(
+            select(db.NotificationSent, db.MessageTemplate.kind)
+            .outerjoin(db.MessageTemplate, db.MessageTemplate.id == db.NotificationSent.template_id)
+            .where(db.NotificationSent.incident_id == incident_id).order_by(db.NotificationSent.id))]
     t["escalation_pages"] = [
         (p.id, p.policy_id, p.level, p.person_id, iso(p.paged_at), iso(p.acknowledged_at))
         for p in session.scalars(select(db.EscalationPage).where(
