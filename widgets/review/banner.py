@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 #: The Okabe–Ito blue: calm, not a status colour (no status is blue but MAINTENANCE, which
@@ -29,11 +29,8 @@ class ReplayFrame(QWidget):
         font.setPointSizeF(max(font.pointSizeF(), 10) * 1.35)
         self.band.setFont(font)
         self.band.setMargin(8)
-        palette = self.band.palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor(REPLAY_BG))
-        palette.setColor(QPalette.ColorRole.WindowText, QColor("#ffffff"))
-        self.band.setPalette(palette)
-        self.band.setAutoFillBackground(True)
+        # A style sheet, not a palette: the window's dark style sheet would paint over a palette.
+        self.band.setStyleSheet(f"QLabel#replayBand {{ background: {REPLAY_BG}; color: #ffffff; }}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

@@ -6,7 +6,9 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from html import escape
+
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from noc_app.review.reader import parse_time
 
@@ -28,35 +30,36 @@ def header_text(incident: dict) -> tuple[str, str]:
 
 
 class MetricsTable(QWidget):
-    """Rows of (figure, value, definition); the definition is printed beside every figure."""
+    """Rows of (figure, value, definition): each definition printed under its figure.
+
+    Rich text in a label, not a table: definitions are sentences, and a label
+    wraps them to whatever width the panel has (a read-only view by nature).
+    """
 
     def __init__(self, rows: list[tuple[str, str, str]], note: str = "", parent: QWidget | None = None):
         super().__init__(parent)
+        self.rows = rows
         title = QLabel("How soon", objectName="heading")
         font = QFont(title.font())
         font.setBold(True)
         title.setFont(font)
-        self.table = QTableWidget(len(rows), 3, objectName="metrics")
-        self.table.setHorizontalHeaderLabels(["Figure", "Value", "Definition"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)  # read-only review
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(True)
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                item = QTableWidgetItem(text)
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                item.setToolTip(text)
-                self.table.setItem(r, c, item)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        # Rows grow to their wrapped definition whenever the columns change width.
-        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        body = "".join(
+            f"<tr><td style='padding:4px 12px 0 0'><b>{escape(name)}</b></td>"
+            f"<td style='padding:4px 0 0 0' align='right'><b>{escape(value)}</b></td></tr>"
+            f"<tr><td colspan='2' style='color:#a8b0bb; padding:0 0 4px 0'>{escape(sentence)}</td></tr>"
+            for name, value, sentence in rows)
+        self.label = QLabel(f"<table width='100%' cellspacing='0'>{body}</table>", objectName="metrics")
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(title)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(scroll, 1)
         if note:
             layout.addWidget(QLabel(note, wordWrap=True))
