@@ -63,12 +63,15 @@ def test_replay_at_three_moments_shows_what_the_wall_showed(window):
         window.settle()
         shown = {cid: window.wall.tile_at(cid).status.value for cid in expected}
         assert shown == expected, when
+        window.tabs.setCurrentIndex(1)  # a hidden view catches up when it is shown
         mapped = {cid: window.map.nodes[cid].view.status.value for cid in expected}
         assert mapped == expected, when
+        window.tabs.setCurrentIndex(2)
         band = window.frames["impact"].band.text()
         assert band.startswith(f"REPLAY — 2026-11-23 {when}:00 UTC"), band
         impacted = window.impact.model.row_count()
         assert impacted == (3 if expected["api"] != "OK" else 0), when  # acme, globex, channelco
+        window.tabs.setCurrentIndex(0)
     window.transport.set_moment(scenario.at("15:10"))
     window.settle()
     assert window.wall.tile_at("db-main").facts.cause and window.wall.tile_at("api").facts.symptom

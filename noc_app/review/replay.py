@@ -20,6 +20,7 @@ import numpy as np
 
 from noc_app.domain import SEVERITY_ORDER, Status
 from noc_app.impact import ImpactEngine, ImpactModel, ImpactResult
+from noc_app.impact import codes
 from noc_app.topology.model import MaintenanceSpec, Topology
 
 SNAPSHOT_EVERY = 256
@@ -30,6 +31,10 @@ RANK = {s: i for i, s in enumerate(SEVERITY_ORDER)}  # 0 = worst: a component sh
 OK_RANK = RANK[Status.OK]
 UNKNOWN_RANK = RANK[Status.UNKNOWN]
 UTC = dt.timezone.utc
+_CODE_OF_RANK = np.array([codes.own_status_code(s) if s is not Status.IMPACTED else codes.OK
+                          for s in SEVERITY_ORDER], dtype=np.int8)
+_OK_CODE = codes.own_status_code(Status.OK)
+_MAINTENANCE_CODE = codes.own_status_code(Status.MAINTENANCE)
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,8 @@ class Replay:
         # Checks are grouped by component: a component's worst check is one reduceat.
         self._group_starts = np.flatnonzero(np.r_[True, comp_of_check[1:] != comp_of_check[:-1]]) \
             if len(checks) else np.zeros(0, dtype=np.int64)
-        self._group_ids = [self.model.component_ids[comp_of_check[i]] for i in self._group_starts]
+        self._group_index = comp_of_check[self._group_starts]
+        self._group_ids = [self.model.component_ids[i] for i in self._group_index.tolist()]
         self._maintenance: list[MaintenanceSpec] = list(topology.maintenance)
 
         n = len(checks)
@@ -98,7 +104,8 @@ class Replay:
         self._every = max(1, snapshot_every)
         self._snapshots = self._build_snapshots(rank0, since0)
         self._engine = ImpactEngine(self.model, {}, strict=False)
-        self._engine_own: dict[str, Status] = {}
+        self._engine_codes = np.full(len(self.model.component_ids), _OK_CODE, dtype=np.int8)
+        self._result = self._engine.result()
 
     # -- building ---------------------------------------------------------
     def _build_snapshots(self, rank: np.ndarray, since: np.ndarray) -> list[tuple[np.ndarray, ...]]:
@@ -120,30 +127,38 @@ class Replay:
         for j in range(snap * self._every, applied):
             c = self._t_check[j]
             rank[c], since[c], last[c] = self._t_rank[j], self._t_at_list[j], j
-        own = self._own_statuses(rank, at)
-        result = self._impact(own)
+        codes, own = self._own_statuses(rank, at)
+        result = self._impact(codes, own)
         return ReplayState(at, own, result, applied, rank, since, last)
 
-    def _own_statuses(self, rank: np.ndarray, at: dt.datetime) -> dict[str, Status]:
+    def _own_statuses(self, rank: np.ndarray, at: dt.datetime) -> tuple[np.ndarray, dict[str, Status]]:
+        """(impact-engine codes per component in model order, own status of each component with checks)."""
+        codes = np.full(len(self.model.component_ids), _OK_CODE, dtype=np.int8)
         if rank.size == 0:
-            return {}
+            return codes, {}
         worst = np.minimum.reduceat(rank, self._group_starts)
-        own = {cid: SEVERITY_ORDER[r] for cid, r in zip(self._group_ids, worst.tolist())}
+        codes[self._group_index] = _CODE_OF_RANK[worst]
+        own = dict(zip(self._group_ids, map(SEVERITY_ORDER.__getitem__, worst.tolist())))
         for window in self._maintenance:
             if window.starts_at <= at < window.ends_at:
                 for cid in window.components:
                     if cid in own:
                         own[cid] = Status.MAINTENANCE
-        return own
+                        codes[self.model.graph.index[cid]] = _MAINTENANCE_CODE
+        return codes, own
 
-    def _impact(self, own: dict[str, Status]) -> ImpactResult:
-        changes = {cid: s for cid, s in own.items() if self._engine_own.get(cid) != s}
-        if len(changes) > FULL_RECOMPUTE_OVER:
-            self._engine.compute(own, strict=False)
-        elif changes:
-            self._engine.set_statuses(changes)
-        self._engine_own = own
-        return self._engine.result()
+    def _impact(self, codes: np.ndarray, own: dict[str, Status]) -> ImpactResult:
+        """The impact engine's answer for these own statuses: moved incrementally for a few
+        changes (a slider step), recomputed from the code array for many (a jump)."""
+        moved = np.flatnonzero(codes != self._engine_codes)
+        if moved.size > FULL_RECOMPUTE_OVER:
+            self._result = self._engine.compute_codes(codes)
+        elif moved.size:
+            ids = self.model.component_ids
+            self._engine.set_statuses({ids[i]: own.get(ids[i], Status.OK) for i in moved.tolist()})
+            self._result = self._engine.result()
+        self._engine_codes = codes
+        return self._result
 
     def check_at(self, state: ReplayState, key: str) -> CheckAt:
         i = self._index[key]

@@ -52,3 +52,18 @@ def neighbourhood(seeds: Iterable[str], edges: Iterable[tuple[str, str]]) -> set
                     stack.append(nxt)
         found |= seen
     return found
+
+
+def neighbourhood_topology(topology, ids):
+    """``topology`` cut down to the components ``ids`` (closed under dependencies, as
+    ``neighbourhood`` returns them), the customers using them and their maintenance."""
+    import dataclasses
+
+    keep = set(ids)
+    components = tuple(dataclasses.replace(c, depends_on=tuple(d for d in c.depends_on if d in keep))
+                       for c in topology.components if c.id in keep)
+    customers = tuple(dataclasses.replace(c, uses=uses) for c in topology.customers
+                      if (uses := tuple(u for u in c.uses if u.component_id in keep)))
+    maintenance = tuple(dataclasses.replace(w, components=tuple(x for x in w.components if x in keep))
+                        for w in topology.maintenance if keep & set(w.components))
+    return dataclasses.replace(topology, components=components, customers=customers, maintenance=maintenance)

@@ -16,17 +16,27 @@ SAMPLE_FRESH_S = 120.0
 
 
 class ReplayFeed:
-    """``show(at)`` folds the state at ``at`` into the store and announces what changed.
+    """``show(at)`` folds the state at ``at`` into the board and announces what changed.
 
     Only checks whose transition history differs between the previous moment
     and this one get new views (plus the sampled ones, whose latency moves), so
     dragging the slider costs a few checks per frame, not the whole topology.
+
+    Each view has a store of its own (views may share a board: the map has one
+    of the neighbourhood only), and only the view on screen hears of changes as
+    they happen; a hidden one is told everything it
+    missed when it is shown. A live view repaints on every announcement, and a
+    dependency map of 1,000 nodes nobody is looking at must not slow a drag.
     """
 
-    def __init__(self, replay: Replay, store: BoardStore, samples: dict[str, Samples]):
+    def __init__(self, replay: Replay, stores: dict[str, BoardStore], samples: dict[str, Samples],
+                 visible: str):
         self.replay = replay
-        self.store = store
+        self.stores = stores
+        self.store = stores[visible]
+        self.visible = visible
         self.samples = samples
+        self._missed: dict[str, set[str]] = {name: set() for name in stores}
         self.state: ReplayState | None = None
         self._latency: dict[str, float | None] = {}
 
@@ -42,13 +52,29 @@ class ReplayFeed:
             views.append(CheckView(check_key=key, component_id=check.component_id, status=check.status,
                                    raw_status=check.status, since=check.since, latency_ms=latencies.get(key),
                                    error=check.reason, flapping=check.flapping, at=at, changed=False))
-        board = self.store.board
-        changed = board.replace_checks(views, state.own, at)
-        board.last_data_at = at
+        changed_by_board: dict[int, set[str]] = {}
+        for store in self.stores.values():
+            board = store.board
+            if id(board) not in changed_by_board:
+                changed_by_board[id(board)] = board.replace_checks(views, state.own, at)
+                board.last_data_at = at
         self.state = state
-        if changed:
-            self.store.componentsChanged.emit(changed)
+        for name, store in self.stores.items():
+            changed = changed_by_board[id(store.board)]
+            if not changed:
+                continue
+            if name == self.visible:
+                store.componentsChanged.emit(changed)
+            else:
+                self._missed[name] |= changed
         return state
+
+    def set_visible(self, name: str) -> None:
+        """``name``'s view is on screen now: tell it what changed while it was hidden."""
+        self.visible, self.store = name, self.stores[name]
+        missed, self._missed[name] = self._missed[name], set()
+        if missed:
+            self.store.componentsChanged.emit(missed)
 
     def _latencies(self, t: float) -> dict[str, float | None]:
         out: dict[str, float | None] = {}

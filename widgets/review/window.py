@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
+
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidge
 from noc_app.live import StatusBoard
 from noc_app.review.figures import review_figures
 from noc_app.review.material import ReviewMaterial
+from noc_app.review.scope import neighbourhood_topology
 from widgets.board_store import BoardStore
 from widgets.review.banner import ReplayFrame
 from widgets.review.feed import ReplayFeed
@@ -28,9 +29,11 @@ from widgets.review.transport import Transport
 from widgets.theme import DARK_STYLESHEET, dark_palette
 from widgets.views import CustomerImpactView, DependencyMapView
 from widgets.wall import ComponentWall
+from widgets.wall.window import _since_process_start
 
 #: (page name used for screenshots, tab label)
-PAGES = (("wall", "Component wall"), ("map", "Dependency map"), ("impact", "Customer impact"))
+PAGES = (("wall", "Component wall"), ("map", "Dependency map (incident's neighbourhood)"),
+         ("impact", "Customer impact"))
 
 
 class ReviewWindow(QWidget):
@@ -42,19 +45,26 @@ class ReviewWindow(QWidget):
         self.setStyleSheet(DARK_STYLESHEET)
         self.setPalette(dark_palette(self.palette()))
 
-        self.store = BoardStore(StatusBoard(bundle.topology), self)
-        self.feed = ReplayFeed(material.replay, self.store, material.samples)
+        board = StatusBoard(bundle.topology)
+        self.stores = {name: BoardStore(board, self) for name, _ in PAGES}
+        near = bundle.neighbourhood
+        if near and len(near) < len(bundle.topology.components):
+            # The map draws the incident's neighbourhood (what it depends on and what depends on it):
+            # a graph of the whole estate is unreadable, and its state is the part that explains the incident.
+            self.stores["map"] = BoardStore(StatusBoard(neighbourhood_topology(bundle.topology, near)), self)
+        self.store = self.stores["wall"]
+        self.feed = ReplayFeed(material.replay, self.stores, material.samples, visible="wall")
         start = at or material.impact_started
         self.transport = Transport(bundle.window_start, bundle.window_end)
         self.transport.set_moment(start)
         self.feed.show(start)  # the views are built on the state they first show
         moment = lambda: self.transport.moment  # noqa: E731 - the views' clock is the cursor
-        self.wall = ComponentWall(self.store)
+        self.wall = ComponentWall(self.stores["wall"])
         self.wall.clock = moment
-        self.map = DependencyMapView(self.store)
-        self.impact = CustomerImpactView(self.store, clock=moment)
+        self.map = DependencyMapView(self.stores["map"])
+        self.impact = CustomerImpactView(self.stores["impact"], clock=moment)
         # The wall built its first tiles on the real clock; have it redo them on the cursor's.
-        self.store.componentsChanged.emit(set(self.store.board.component_ids()))
+        self.stores["wall"].componentsChanged.emit(set(board.component_ids()))
         self.frames = {name: ReplayFrame(view) for name, view in
                        zip((p for p, _ in PAGES), (self.wall, self.map, self.impact))}
         self.tabs = QTabWidget(objectName="replayViews")
@@ -84,6 +94,7 @@ class ReviewWindow(QWidget):
         layout.addWidget(body, 1)
         layout.addWidget(self.transport)
 
+        self.tabs.currentChanged.connect(lambda i: self._shown(PAGES[i][0]))
         self.transport.moved.connect(self.show_moment)
         self.timeline.jump.connect(self.transport.set_moment)
         self.transport.set_moment(start)
@@ -100,8 +111,14 @@ class ReviewWindow(QWidget):
         self.feed.show(at)
         for frame in self.frames.values():
             frame.set_moment(at)
-        self.impact.schedule_refresh()
+        if self.feed.visible == "impact":
+            self.impact.schedule_refresh()  # coalesced: at most four refreshes a second
         self.timeline.follow(at)
+
+    def _shown(self, name: str) -> None:
+        self.feed.set_visible(name)
+        if name == "impact":
+            self.impact.refresh_now()
 
     def settle(self) -> None:
         """Finish pending repaints now (screenshots, tests)."""
@@ -131,5 +148,5 @@ class _FirstPaint(QObject):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Paint and not self.done:
             self.done = True
-            QTimer.singleShot(0, lambda: print(f"first-paint {time.perf_counter():.3f}", flush=True))
+            QTimer.singleShot(0, lambda: print(f"first-paint {_since_process_start():.3f}", flush=True))
         return False
