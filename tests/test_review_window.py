@@ -88,6 +88,7 @@ def test_timeline_follows_the_cursor_and_a_click_jumps(window, qtbot):
     item = window.timeline.list.item(note)
     rect = window.timeline.list.visualItemRect(item)
     qtbot.mouseClick(window.timeline.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    window.settle()
     assert window.moment == scenario.at("15:10")
     assert window.timeline.current == note
     window.settle()

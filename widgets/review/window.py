@@ -31,6 +31,7 @@ from widgets.views import CustomerImpactView, DependencyMapView
 from widgets.wall import ComponentWall
 from widgets.wall.window import _since_process_start
 
+FRAME_MS = 33  # views follow the cursor at up to 30 frames a second
 #: (page name used for screenshots, tab label)
 PAGES = (("wall", "Component wall"), ("map", "Dependency map (incident's neighbourhood)"),
          ("impact", "Customer impact"))
@@ -94,10 +95,17 @@ class ReviewWindow(QWidget):
         layout.addWidget(body, 1)
         layout.addWidget(self.transport)
 
+        self._pending: dt.datetime | None = None
+        self.frames_shown = 0  # moments applied to the views (the bench counts them)
+        self._frame = QTimer(self)
+        self._frame.setSingleShot(True)
+        self._frame.setInterval(FRAME_MS)
+        self._frame.timeout.connect(self._apply)
         self.tabs.currentChanged.connect(lambda i: self._shown(PAGES[i][0]))
         self.transport.moved.connect(self.show_moment)
         self.timeline.jump.connect(self.transport.set_moment)
         self.transport.set_moment(start)
+        self._apply()
         if os.environ.get("NOC_REPORT_FIRST_PAINT") == "1":
             self._reporter = _FirstPaint(self.wall)
 
@@ -107,7 +115,18 @@ class ReviewWindow(QWidget):
         return self.transport.moment
 
     def show_moment(self, at: dt.datetime) -> None:
+        """The cursor moved: the views follow at the next frame (a drag moves it faster than
+        views can repaint; only the latest moment of a frame is worth showing)."""
+        self._pending = at
+        if not self._frame.isActive():
+            self._frame.start()
+
+    def _apply(self) -> None:
         """Everything follows the cursor: board (hence the views), banners, timeline."""
+        at, self._pending = self._pending, None
+        if at is None:
+            return
+        self.frames_shown += 1
         self.feed.show(at)
         for frame in self.frames.values():
             frame.set_moment(at)
@@ -122,6 +141,8 @@ class ReviewWindow(QWidget):
 
     def settle(self) -> None:
         """Finish pending repaints now (screenshots, tests)."""
+        self._frame.stop()
+        self._apply()
         self.impact.refresh_now()
         self.wall.settle()
 
