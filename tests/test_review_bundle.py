@@ -180,3 +180,32 @@ def test_unknown_incident_and_bad_out(tmp_path, capsys):
     code = main.main(["bundle", "twelve", "--out", str(tmp_path / "y"), "--db", url])
     assert code == 2 and "not an incident number" in _one_line(capsys.readouterr().err)
     assert not list(tmp_path.glob(".*.part"))  # nothing half-written left behind
+
+
+
+def test_an_open_incident_bundles_up_to_now_and_says_so(tmp_path):
+    """Bundled while still open: the window ends when it was bundled; the figures say "in progress"."""
+    import datetime as dt
+
+    from noc_app.incidents import IncidentService
+    from noc_app.review import write_bundle
+    from noc_app.review.figures import review_figures
+    from noc_app.review.material import load_review
+
+    workspace = open_workspace(scenario.TOPOLOGY, f"sqlite:///{tmp_path}/noc.db")
+    try:
+        service = IncidentService(workspace.sessions, "alice", clock=lambda: scenario.at("15:00"))
+        incident_id = service.open_incident("Still burning", "customer_call", "",
+                                            component_ids={"api": "affected"}).incident_id
+        now = scenario.at("15:20")
+        info = write_bundle(workspace.sessions, incident_id, tmp_path / "open.noc-bundle", now=now)
+    finally:
+        workspace.close()
+    assert info.window_end == now and info.window_start == scenario.at("14:00")
+    material = load_review(open_bundle(info.path))
+    try:
+        rows, note = review_figures(material)
+        assert "In progress when bundled" in note
+        assert dict((name, value) for name, value, _ in rows)["Time to restore"] == "— (not restored yet)"
+    finally:
+        material.close()
