@@ -80,6 +80,7 @@ def test_replay_at_three_moments_shows_what_the_wall_showed(window):
 
 def test_timeline_follows_the_cursor_and_a_click_jumps(window, qtbot):
     window.transport.set_moment(scenario.at("15:05"))
+    window.settle()
     row = window.timeline.current
     assert window.timeline.entries[row].at == scenario.at("15:02")  # classified, manager assigned
     assert window.timeline.list.item(row).text().startswith("▶ 15:02:00")
