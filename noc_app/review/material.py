@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from noc_app.review.figures import bundle_metrics
 from noc_app.review.reader import Bundle, Samples, open_bundle, parse_time
 from noc_app.review.replay import Replay, replay_of
 from noc_app.review.writer import write_bundle
@@ -49,7 +50,7 @@ class ReviewMaterial:
 def load_review(bundle: Bundle) -> ReviewMaterial:
     bundle.incident, bundle.timeline, bundle.topology  # noqa: B018 - read them now, not on the GUI thread
     samples = {key: s for key in bundle.sampled_checks() if (s := bundle.samples(key)) is not None}
-    return ReviewMaterial(bundle, replay_of(bundle), samples)
+    return ReviewMaterial(bundle, replay_of(bundle), samples, extras={"metrics": bundle_metrics(bundle)})
 
 
 def review_live_incident(sessions: sessionmaker[Session], incident_id: int) -> ReviewMaterial:
