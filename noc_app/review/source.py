@@ -200,16 +200,22 @@ def _states(session: Session, material: Material, keys: list[str]) -> None:
     """
     t, start, end = material.tables, material.window_start, material.window_end
     T = db.StateTransition
-    inside = session.execute(select(T.id, T.check_key, T.component_id, T.at, T.from_status, T.to_status,
+    inside = session.connection().execute(select(T.id, T.check_key, T.component_id, T.at, T.from_status, T.to_status,
                                     T.reason, T.flapping)
                              .where(T.at >= start, T.at <= end).order_by(T.at, T.id)).all()
     wanted = set(keys)
     t["transitions"] = [(r.id, r.check_key, r.component_id, iso(r.at), r.from_status, r.to_status,
                          r.reason, int(bool(r.flapping))) for r in inside if r.check_key in wanted]
-    latest = select(T.check_key, func.max(T.at).label("at")).where(T.at < start).group_by(T.check_key).subquery()
-    before = {r.check_key: (r.to_status, iso(r.at), r.reason) for r in session.execute(
-        select(T.check_key, T.to_status, T.at, T.reason)
-        .join(latest, and_(latest.c.check_key == T.check_key, latest.c.at == T.at)).order_by(T.id))}
+    # Each check's last transition before the window: one index seek per check on
+    # (component_id, at), not a GROUP BY over months of history (4.6 s at 600,000 rows).
+    last = (select(T.id).where(T.component_id == db.Check.component_id, T.check_key == db.Check.key, T.at < start)
+            .order_by(T.at.desc(), T.id.desc()).limit(1).correlate(db.Check).scalar_subquery())
+    ids = [i for i in session.connection().execute(select(last).select_from(db.Check)).scalars() if i is not None]
+    before = {}
+    for chunk in range(0, len(ids), 5000):
+        for r in session.connection().execute(select(T.check_key, T.to_status, T.at, T.reason)
+                                              .where(T.id.in_(ids[chunk:chunk + 5000]))):
+            before[r.check_key] = (r.to_status, iso(r.at), r.reason)
     first_inside: dict[str, str] = {}
     for r in inside:
         first_inside.setdefault(r.check_key, r.from_status)
@@ -236,10 +242,13 @@ def _series(session: Session, material: Material, keys: list[str]) -> None:
     t["series"], t["rollups"] = [], []
     if not keys:
         return
-    rows = session.execute(select(S.check_key, _epoch(session, S.at), S.status, S.latency_ms, S.http_status,
-                                  S.error)
-                           .where(S.check_key.in_(keys), S.at >= start, S.at <= end)
-                           .order_by(S.check_key, S.at)).all()
+    conn = session.connection()  # Core rows, not ORM loading: hundreds of thousands of them
+    # One query per check, so each is a range seek on (check_key, at): with an IN list,
+    # SQLite would pick the index on ``at`` and walk every check's samples of the window.
+    epoch = _epoch(session, S.at)
+    rows = [r for key in keys for r in conn.execute(
+        select(S.check_key, epoch, S.status, S.latency_ms, S.http_status, S.error)
+        .where(S.check_key == key, S.at >= start, S.at <= end).order_by(S.at)).all()]
     for key, chunk in _groups(rows):
         at, status, latency, http, errors = zip(*[(r[1], r[2], r[3], r[4], r[5]) for r in chunk])
         t["series"].append((
@@ -247,11 +256,15 @@ def _series(session: Session, material: Material, keys: list[str]) -> None:
             np.fromiter((STATUS_CODES.get(s, 3) for s in status), dtype="<i1", count=len(chunk)).tobytes(),
             _floats(latency).tobytes(), np.asarray([-1 if h is None else h for h in http], dtype="<i2").tobytes(),
             as_json([[i, e] for i, e in enumerate(errors) if e])))
-    rows = session.execute(select(R.check_key, R.resolution, _epoch(session, R.bucket_start), R.count,
-                                  R.failures, R.latency_min, R.latency_avg, R.latency_p95, R.latency_max)
-                           .where(R.check_key.in_(keys), R.bucket_start >= start - dt.timedelta(hours=1),
-                                  R.bucket_start <= end)
-                           .order_by(R.check_key, R.resolution, R.bucket_start)).all()
+    bucket = _epoch(session, R.bucket_start)
+    # Per resolution too: the key is (check, resolution, bucket), so only with the resolution
+    # fixed is the bucket range a seek (else every bucket of 30 days is read).
+    rows = [r for key in keys for resolution in ("minute", "hour") for r in conn.execute(
+        select(R.check_key, R.resolution, bucket, R.count, R.failures, R.latency_min, R.latency_avg,
+               R.latency_p95, R.latency_max)
+        .where(R.check_key == key, R.resolution == resolution,
+               R.bucket_start >= start - dt.timedelta(hours=1), R.bucket_start <= end)
+        .order_by(R.bucket_start)).all()]
     for (key, resolution), chunk in _groups(rows, width=2):
         cols = list(zip(*chunk))
         t["rollups"].append((
