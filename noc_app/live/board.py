@@ -69,14 +69,15 @@ class ComponentView:
 
 
 class StatusBoard:
-    def __init__(self, topology: Topology):
+    def __init__(self, topology: Topology, model: ImpactModel | None = None):
+        """``model``: an ``ImpactModel`` already built from ``topology`` (a replay has one), to share."""
         self.topology = topology
         self._specs: dict[str, ComponentSpec] = {c.id: c for c in topology.components}
         self._checks: dict[str, dict[str, CheckView]] = {c.id: {} for c in topology.components}
         self._own: dict[str, Status] = {
             c.id: (Status.UNKNOWN if c.checks else Status.OK) for c in topology.components
         }
-        self.model = ImpactModel.from_topology(topology)
+        self.model = model or ImpactModel.from_topology(topology)
         self.engine = ImpactEngine(self.model, self._own, strict=False)
         self._result: ImpactResult | None = None
         self.last_data_at: dt.datetime | None = None

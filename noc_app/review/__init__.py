@@ -10,9 +10,19 @@
 """
 
 from noc_app.review.format import FORMAT_VERSION, BundleError
-from noc_app.review.reader import Bundle, open_bundle
-from noc_app.review.replay import Replay, ReplayState
-from noc_app.review.writer import BundleInfo, UnknownIncidentError, write_bundle
 
 __all__ = ["FORMAT_VERSION", "Bundle", "BundleError", "BundleInfo", "Replay", "ReplayState",
            "UnknownIncidentError", "open_bundle", "write_bundle"]
+
+
+def __getattr__(name: str):
+    # Lazy: reviewing a bundle must not pay for importing SQLAlchemy and the models (the writer's).
+    if name in ("Bundle", "open_bundle"):
+        from noc_app.review import reader as module
+    elif name in ("Replay", "ReplayState"):
+        from noc_app.review import replay as module
+    elif name in ("BundleInfo", "UnknownIncidentError", "write_bundle"):
+        from noc_app.review import writer as module
+    else:
+        raise AttributeError(name)
+    return getattr(module, name)

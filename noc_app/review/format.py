@@ -96,22 +96,31 @@ STATUS_CODES = {"OK": 0, "DEGRADED": 1, "DOWN": 2, "UNKNOWN": 3, "MAINTENANCE": 
 STATUS_NAMES = {code: name for name, code in STATUS_CODES.items()}
 
 
+#: Tables holding column arrays: their blobs are hashed as raw bytes (a repr would be 4x the size).
+BLOB_TABLES = frozenset({"series", "rollups"})
+
+
 def content_sha256(conn: sqlite3.Connection) -> str:
-    """SHA-256 over every content table's rows, as SQLite holds them."""
+    """SHA-256 over every content table's rows, as SQLite holds them.
+
+    A row table is hashed as the ``repr`` of its rows (exact for text, integers,
+    floats and NULL), a table at a time; the array tables value by value, blobs as
+    their bytes.
+    """
     digest = hashlib.sha256()
     for table in CONTENT_TABLES:
         digest.update(f"\x1e{table}\x1f".encode())
         cursor = conn.execute(f"SELECT * FROM {table} ORDER BY rowid")  # noqa: S608 - fixed names
+        if table not in BLOB_TABLES:
+            digest.update(repr(cursor.fetchall()).encode())
+            continue
         for row in cursor:
-            if any(isinstance(v, bytes) for v in row):
-                for value in row:
-                    if isinstance(value, bytes):
-                        digest.update(b"B%d:" % len(value))
-                        digest.update(value)
-                    else:
-                        digest.update(repr(value).encode())
-                    digest.update(b"\x1f")
-            else:
-                digest.update(repr(row).encode())
+            for value in row:
+                if isinstance(value, bytes):
+                    digest.update(b"B%d:" % len(value))
+                    digest.update(value)
+                else:
+                    digest.update(repr(value).encode())
+                digest.update(b"\x1f")
             digest.update(b"\x1e")
     return digest.hexdigest()

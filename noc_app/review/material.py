@@ -16,12 +16,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from noc_app.review.figures import bundle_metrics
 from noc_app.review.reader import Bundle, Samples, open_bundle, parse_time
 from noc_app.review.replay import Replay, replay_of
-from noc_app.review.writer import write_bundle
 
 
 @dataclass
@@ -53,7 +50,10 @@ def load_review(bundle: Bundle) -> ReviewMaterial:
     return ReviewMaterial(bundle, replay_of(bundle), samples, extras={"metrics": bundle_metrics(bundle)})
 
 
-def review_live_incident(sessions: sessionmaker[Session], incident_id: int) -> ReviewMaterial:
+def review_live_incident(sessions, incident_id: int) -> ReviewMaterial:
+    """``sessions``: the live database's SQLAlchemy session factory."""
+    from noc_app.review.writer import write_bundle  # the writer needs SQLAlchemy; a bundle review does not
+
     folder = Path(tempfile.mkdtemp(prefix="vigil-review-"))
     try:
         info = write_bundle(sessions, incident_id, folder / f"incident-{incident_id}.noc-bundle")

@@ -19,11 +19,9 @@ from urllib.parse import quote
 
 import numpy as np
 
-from noc_app.domain import Criticality
-from noc_app.incidents.values import TimelineEntry
+from noc_app.domain import CheckKind, Criticality
 from noc_app.review.format import (APPLICATION_ID, FORMAT_VERSION, MAGIC, BundleError, content_sha256)
 from noc_app.topology.model import CheckSpec, ComponentSpec, CustomerSpec, MaintenanceSpec, PersonSpec, Topology, Usage
-from noc_app.domain import CheckKind
 
 UTC = dt.timezone.utc
 
@@ -33,6 +31,20 @@ def parse_time(text: str | None) -> dt.datetime | None:
         return None
     value = dt.datetime.fromisoformat(text)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One timeline event as the bundle holds it (the fields of ``noc_app.incidents.TimelineEntry``;
+    its own type so reading a bundle does not import the incident service)."""
+
+    id: int
+    incident_id: int
+    at: dt.datetime
+    author: str
+    kind: str
+    summary: str
+    data: dict
 
 
 @dataclass(frozen=True)
@@ -141,8 +153,8 @@ class Bundle:
         return json.loads(data)
 
     @cached_property
-    def timeline(self) -> list[TimelineEntry]:
-        return [TimelineEntry(id=i, incident_id=self.incident_id, at=parse_time(at), author=author or "",
+    def timeline(self) -> list[TimelineEvent]:
+        return [TimelineEvent(id=i, incident_id=self.incident_id, at=parse_time(at), author=author or "",
                               kind=kind or "", summary=summary or "", data=json.loads(data) if data else {})
                 for i, at, author, kind, summary, data in self._rows(
                     "SELECT id, at, author, kind, summary, data FROM timeline ORDER BY at, id")]

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from noc_app.incidents import TimelineEntry
 
 STRONG = {"opened", "classified", "priority_overridden", "restored", "closed", "escalated",
           "acknowledged", "notification_sent", "notification_failed"}
@@ -21,7 +20,8 @@ CURRENT_BG = QColor("#0b3d63")
 class ReviewTimeline(QWidget):
     jump = Signal(object)  # dt.datetime: the clicked event's moment
 
-    def __init__(self, entries: list[TimelineEntry], parent: QWidget | None = None):
+    def __init__(self, entries: list, parent: QWidget | None = None):
+        """``entries``: timeline events (``.id``, ``.at``, ``.author``, ``.kind``, ``.summary``)."""
         super().__init__(parent)
         self.entries = sorted(entries, key=lambda e: (e.at, e.id))
         self._times = [e.at for e in self.entries]

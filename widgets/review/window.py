@@ -46,7 +46,7 @@ class ReviewWindow(QWidget):
         self.setStyleSheet(DARK_STYLESHEET)
         self.setPalette(dark_palette(self.palette()))
 
-        board = StatusBoard(bundle.topology)
+        board = StatusBoard(bundle.topology, material.replay.model)
         self.stores = {name: BoardStore(board, self) for name, _ in PAGES}
         near = bundle.neighbourhood
         if near and len(near) < len(bundle.topology.components):
