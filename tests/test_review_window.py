@@ -174,3 +174,45 @@ def test_live_incident_reviews_through_a_temporary_bundle(qtbot, tmp_path):
     win.close()
     material.close()
     assert not folder.exists()
+
+
+def test_review_button_on_the_board_opens_the_live_incident(qtbot, tmp_path):
+    from PySide6.QtWidgets import QWidget
+
+    from noc_app.incidents import IncidentService
+    from widgets.incidents import IncidentsBoard, IncidentWorker
+    from widgets.review.launch import LiveReviews
+
+    workspace = open_workspace(scenario.TOPOLOGY, f"sqlite:///{tmp_path}/noc.db")
+    incident_id = scenario.write_outage(workspace.sessions)
+    with workspace.sessions.begin() as s:  # reopen it, so the board (open incidents) lists it
+        from noc_app.storage import models as db
+        s.get(db.Incident, incident_id).closed_at = None
+    worker = IncidentWorker(IncidentService(workspace.sessions, "alice"))
+    board = IncidentsBoard(worker)
+    host = QWidget()
+    qtbot.addWidget(host)
+    qtbot.addWidget(board)
+    problems: list[str] = []
+    reviews = LiveReviews(worker, host, problems.append)
+    board.reviewIncident.connect(reviews.review)
+    board.review_button.show()
+    qtbot.waitUntil(lambda: board.model.row_count() == 1, timeout=10_000)
+    assert not board.review_button.isEnabled()  # nothing selected yet
+    board.view.selectRow(0)
+    qtbot.mouseClick(board.review_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: incident_id in reviews.windows, timeout=20_000)
+    win = reviews.windows[incident_id]
+    folder = win.material.temporary
+    win.transport.set_moment(scenario.at("15:10"))
+    win.settle()
+    assert win.wall.tile_at("db-main").status.value == "DOWN" and "REPLAY" in win.frames["wall"].band.text()
+    win.close()
+    qtbot.waitUntil(lambda: incident_id not in reviews.windows, timeout=5000)
+    assert not folder.exists()  # the temporary bundle goes with the window
+    reviews.review(424242)
+    qtbot.waitUntil(lambda: bool(problems), timeout=10_000)
+    assert problems == ["Cannot review incident #424242: incident 424242: no such incident in the database; "
+                        "the incidents board lists their numbers"]
+    worker.pool.waitForDone(5000)
+    workspace.close()

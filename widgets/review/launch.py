@@ -15,6 +15,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
+from noc_app.review.format import BundleError
 from noc_app.review.material import ReviewMaterial, review_live_incident
 from widgets.incidents.worker import IncidentWorker, OpDone, OpFailed
 from widgets.review.window import ReviewWindow
@@ -64,4 +65,6 @@ class LiveReviews(QObject):
     def _failed(self, failed: OpFailed) -> None:
         incident_id = self._pending.pop(failed.ticket, None)
         if incident_id is not None:
-            self.problem(f"Cannot review incident #{incident_id}: {failed.message}")
+            # A bundle refusal is already the one line to show; anything else says what it was.
+            message = str(failed.error) if isinstance(failed.error, BundleError) else failed.message
+            self.problem(f"Cannot review incident #{incident_id}: {message}")
