@@ -128,14 +128,14 @@ class ReviewWindow(QWidget):
             return
         self.frames_shown += 1
         self.feed.show(at)
-        for frame in self.frames.values():
-            frame.set_moment(at)
+        self.frames[self.feed.visible].set_moment(at)  # the hidden ones are set when shown
         if self.feed.visible == "impact":
             self.impact.schedule_refresh()  # coalesced: at most four refreshes a second
         self.timeline.follow(at)
 
     def _shown(self, name: str) -> None:
         self.feed.set_visible(name)
+        self.frames[name].set_moment(self.feed.state.at if self.feed.state else self.moment)
         if name == "impact":
             self.impact.refresh_now()
 
