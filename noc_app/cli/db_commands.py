@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from noc_app.storage import migrate
-from noc_app.storage.db import make_engine, resolve_db_url
 
 
 def add_parser(subparsers) -> None:
@@ -16,6 +14,10 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: building the parser (every command's start) must not load Alembic.
+    from noc_app.storage import migrate
+    from noc_app.storage.db import make_engine, resolve_db_url
+
     engine = make_engine(args.db)
     where = _display_url(resolve_db_url(args.db))
     if args.action == "current":

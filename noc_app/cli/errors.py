@@ -4,12 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-
-from noc_app.reports.output import ReportOutputError
-from noc_app.storage.db import DatabaseUrlError
-from noc_app.topology.errors import TopologyError
-from noc_app.workspace import EmptyDatabaseError, SchemaOutdatedError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -26,6 +20,15 @@ class CliError(Exception):
 
 def explain(exc: BaseException) -> tuple[str, int]:
     """(one line, exit code) for an exception that reached the command line."""
+    # Imported only when something failed: every command's start (and the review
+    # window's first paint) would otherwise pay for SQLAlchemy, Alembic and pydantic.
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from noc_app.reports.output import ReportOutputError
+    from noc_app.storage.db import DatabaseUrlError
+    from noc_app.topology.errors import TopologyError
+    from noc_app.workspace import EmptyDatabaseError, SchemaOutdatedError
+
     if isinstance(exc, CliError):
         return str(exc), exc.code
     if isinstance(exc, TopologyError):
