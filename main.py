@@ -19,6 +19,7 @@ import os
 import sys
 
 from noc_app.cli import build_parser
+from noc_app.cli.closed_pipe import silence_stdout
 from noc_app.cli.errors import EXIT_USAGE, CliError, explain, print_error
 
 FREEZE_AFTER_MS = 5000  # start-up done, first data shown
@@ -34,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
         return run(args) if run else run_gui(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        silence_stdout()  # the reader (head, less) has gone: not an error
+        return 0
     except Exception as exc:  # noqa: BLE001 - the command line shows one line, never a traceback
         message, code = explain(exc)
         print_error(message)
@@ -112,7 +116,8 @@ def run_review(args) -> int:
 
 
 def _check_display() -> None:
-    """Without a screen Qt aborts the process; say what to do instead."""
+    """Without a screen, or without the libraries of its platform plugin, Qt aborts the
+    process; say what to do instead."""
     if sys.platform.startswith("linux") and not (
         os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):
@@ -121,6 +126,13 @@ def _check_display() -> None:
             "QT_QPA_PLATFORM=offscreen and --screenshot DIR",
             EXIT_USAGE,
         )
+    # A platform plugin whose system libraries are missing makes Qt abort the process
+    # (SIGABRT, exit 134) with a message naming no package: say which ones to install.
+    from widgets.platform_check import platform_problem
+
+    problem = platform_problem(os.environ)
+    if problem:
+        raise CliError(problem, EXIT_USAGE)
 
 
 def _run_window(workspace, args, embedded: bool) -> int:
@@ -131,8 +143,11 @@ def _run_window(workspace, args, embedded: bool) -> int:
     from widgets.board_store import BoardStore
     from widgets.screenshots import schedule_screenshots
 
+    from widgets.assets import icon
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Vigil NOC")
+    app.setWindowIcon(icon("vigil"))  # resources/icons/vigil.svg
     store = BoardStore(StatusBoard(workspace.topology))
     window, pages = (_build_wall if args.wall else _build_workstation)(store, workspace, args)
     stop_source = (_start_poller if embedded else _start_database_feed)(store, workspace, window)
@@ -141,12 +156,37 @@ def _run_window(workspace, args, embedded: bool) -> int:
     # all, a 120 ms stall on the GUI thread now and then; frozen, it is left
     # out and a full collection takes well under a millisecond.
     QTimer.singleShot(FREEZE_AFTER_MS, gc.freeze)
+    keep_alive = _quit_on_sigterm(app)  # noqa: F841 - the timer must live as long as the loop
+    code = 0
     try:
         if args.screenshot:
             schedule_screenshots(app, window, pages, args.screenshot, ready=lambda: _all_reported(store.board))
-        return app.exec()
+        code = app.exec()
     finally:
-        stop_source()
+        report = stop_source()
+    # The embedded poller writes what it measured before exiting, or keeps it for the next start.
+    summary = report.summary() if report is not None else ""
+    if summary:
+        print_error(summary)
+    return code or (1 if report is not None and report.kept else 0)
+
+
+def _quit_on_sigterm(app):
+    """SIGTERM (a logout, systemd, kill) closes the app the same way as its window: nothing lost.
+
+    Python runs signal handlers only between bytecodes, and Qt's event loop
+    is C++: a timer hands control back to Python every 200 ms so the handler
+    gets to run.
+    """
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    timer = QTimer()
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
+    return timer
 
 
 def _start_poller(store, workspace, window):
@@ -161,7 +201,7 @@ def _start_poller(store, workspace, window):
     machines = service.scheduler.machines
     service.listeners.append(lambda r, o: feed.push(r, o, machines[r.check_key].since))
     service.start()
-    return service.stop
+    return service.stop  # returns a StopReport: written, or kept for replay
 
 
 def _start_database_feed(store, workspace, window):
@@ -173,7 +213,12 @@ def _start_database_feed(store, workspace, window):
     feed.problem.connect(window.show_problem)
     feed.recovered.connect(lambda: window.show_problem(""))
     feed.start()
-    return feed.stop
+
+    def stop():
+        feed.stop()
+        return None  # nothing of ours to write: the pollers own the results
+
+    return stop
 
 
 def _build_workstation(store, workspace, args):
@@ -187,6 +232,9 @@ def _build_workstation(store, workspace, args):
     settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
     window = build_workstation(store, workspace.sessions, title=f"Vigil NOC — {workspace.topology.source}",
                                settings=settings, channels=ChannelConfig.from_env(os.environ))
+    from widgets.reports.dialog import install_reports_menu
+
+    install_reports_menu(window, workspace.db_url, workspace.topology)
     window.resize(1400, 900)
     window.show()
     if not args.screenshot:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 
-from noc_app.cli import (bundle_command, changes_command, db_commands, demo_fleet_command, poll_command,
-                         status_command)
+from noc_app.cli import (
+    bundle_command, changes_command, db_commands, demo_fleet_command, poll_command, report_command,
+    status_command, statuspage_command,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="DIR",
                         help="save a PNG of each view once data has loaded, then exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (poll_command, status_command, changes_command, db_commands, demo_fleet_command,
-                   bundle_command):
+    for module in (poll_command, status_command, statuspage_command, changes_command, db_commands,
+                   demo_fleet_command, report_command, bundle_command):
         module.add_parser(subparsers)
     return parser

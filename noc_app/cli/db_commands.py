@@ -21,7 +21,10 @@ def run(args: argparse.Namespace) -> int:
     engine = make_engine(args.db)
     where = _display_url(resolve_db_url(args.db))
     if args.action == "current":
-        print(f"{where}: schema {migrate.current_revision(engine) or 'empty'} (head {migrate.head_revision()})")
+        current = migrate.current_revision(engine)
+        newer = current is not None and current not in migrate.known_revisions()
+        print(f"{where}: schema {current or 'empty'} (head {migrate.head_revision()})"
+              + ("; written by a newer Vigil: upgrade the app" if newer else ""))
         return 0
     before, after = migrate.upgrade(engine)
     if before == after:
@@ -34,4 +37,6 @@ def run(args: argparse.Namespace) -> int:
 def _display_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    from noc_app.storage.urls import redact_secrets
+
+    return redact_secrets(make_url(url).render_as_string(hide_password=True))

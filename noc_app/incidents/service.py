@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.incidents.channels import ChannelConfig
 from noc_app.incidents.core import Link, ServiceBase
+from noc_app.incidents.declare import declare, propose
 from noc_app.incidents.errors import NotFoundError, ValidationError
 from noc_app.incidents.escalation import EscalationMixin
 from noc_app.incidents.investigate import InvestigateMixin
@@ -28,6 +29,9 @@ from noc_app.incidents.values import (
     RestorePath, StatusPageState, TimelineEntry, as_enum, check_aware, check_id, check_priority,
     check_text, later_stage, priority_for,
 )
+from noc_app.live.change_hints import notify_changes
+from noc_app.statuspage.config import from_database as page_config_from_database
+from noc_app.statuspage.vocabulary import IncidentStatus
 from noc_app.storage import models as db
 from noc_app.storage.base import utcnow
 
@@ -242,6 +246,7 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, Postmortem
     def add_participant(self, incident_id: int, person_id: str,
                         role: str = "participant") -> IncidentChange:
         role = check_text(role, "role", required=True, max_len=40)
+        check_id(person_id, "person_id")
         with self._tx() as session:
             incident = self._incident(session, incident_id)
             person = self._require(session, db.Person, person_id, "person")
@@ -280,22 +285,63 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, Postmortem
                      {"path": path_e.value, "summary": summary, "restored_at": at.isoformat()})]
         return self._update(incident_id, expected_version, values, events)
 
-    def status_page_update(self, service_group: str, state: StatusPageState | str, message: str,
-                           incident_id: int | None = None, at: dt.datetime | None = None) -> IncidentChange | None:
-        group = check_text(service_group, "service_group", required=True, max_len=100)
+    def status_page_update(self, service_group: str | None, state: StatusPageState | str, message: str,
+                           incident_id: int | None = None, at: dt.datetime | None = None, *,
+                           components: Sequence[str] = (), incident_status: IncidentStatus | str | None = None,
+                           title: str | None = None) -> IncidentChange | None:
+        """Post a public status update.
+
+        ``components`` are public component ids (``[[status_page.component]]``,
+        or one per group); ``incident_status`` is the Statuspage incident status
+        (investigating, identified, monitoring, resolved, postmortem; default
+        investigating, or resolved when ``state`` is operational); ``title`` is
+        the public incident name (internal titles never reach the page).
+        ``service_group`` is the pre-0009 way to name one public component.
+        """
         state_e = as_enum(StatusPageState, state, "state")
         message = check_text(message, "message", required=True)
         at = check_aware(at, "at") or self._now()
+        if incident_status is None:
+            incident_status = (IncidentStatus.RESOLVED if state_e == StatusPageState.OPERATIONAL
+                               else IncidentStatus.INVESTIGATING)
+        status_e = as_enum(IncidentStatus, incident_status, "incident_status")
+        title = check_text(title, "title", max_len=TITLE_MAX).strip() or None if title else None
         with self._tx() as session:
+            page = page_config_from_database(session)
+            wanted = tuple(dict.fromkeys(check_text(c, "component", required=True, max_len=100)
+                                         for c in components))
+            unknown = [c for c in wanted if c not in page.by_id()]
+            if unknown:
+                known = ", ".join(c.id for c in page.components) or "none"
+                raise ValidationError(f"components: {', '.join(unknown)} not a public component "
+                                      f"(public components: {known})", "components")
+            public = wanted or page.resolve(service_group, ())
+            if not public:
+                raise ValidationError("say which public components this update is about", "components")
+            group = check_text(service_group or ",".join(public), "service_group", required=True)[:100]
             version = self._incident(session, incident_id).version if incident_id is not None else None
             session.add(db.StatusPageEntry(service_group=group, state=state_e.value, message=message,
-                                           at=at, incident_id=incident_id, author=self.author))
+                                           at=at, incident_id=incident_id, author=self.author,
+                                           incident_status=status_e.value, components=list(public),
+                                           title=title))
             if incident_id is not None:
+                names = ", ".join(page.by_id()[c].name for c in public)
                 self._append(session, incident_id, "status_page_update",
-                             f"status page {group}: {state_e.value.replace('_', ' ')} — {message}",
-                             {"service_group": group, "state": state_e.value, "message": message})
+                             f"status page {names}: {status_e.value}, {state_e.value.replace('_', ' ')} — {message}",
+                             {"service_group": group, "state": state_e.value, "message": message,
+                              "components": list(public), "incident_status": status_e.value, "title": title})
+            notify_changes(session)  # a --watch publisher rewrites the page at commit
         return None if incident_id is None else IncidentChange(incident_id, version,
                                                                ("status_page", "timeline"))
+
+    def declare(self, **kwargs) -> IncidentChange:
+        """Record, classify, assign and post the status page in one action (``declare.py``)."""
+        return declare(self, **kwargs)
+
+    def proposal(self, prefill, operator_id: str | None = None):
+        """What Declare proposes for this prefill (``declare.propose``)."""
+        with self._tx() as session:
+            return propose(session, prefill, operator_id if operator_id is not None else self.author)
 
     # -- close ------------------------------------------------------------------------------
     def close(self, incident_id: int, root_cause: str, follow_ups: Iterable[Any],
@@ -312,7 +358,7 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, Postmortem
         with self._tx() as session:
             if self._incident(session, incident_id).closed_at is not None:
                 raise ValidationError(f"incident {incident_id} is already closed", "closed_at")
-            owners = {a[1] for a in actions if a[1]} | ({postmortem_owner_id} - {None})
+            owners = {check_id(o, "owner") for o in {a[1] for a in actions if a[1]} | ({postmortem_owner_id} - {None})}
             self._require_all(session, db.Person, owners, "person")
         values = {"root_cause": root_cause, "postmortem_owner_id": postmortem_owner_id,
                   "postmortem_due_at": due, "closed_at": now, **texts}
@@ -385,7 +431,7 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, Postmortem
 
     @staticmethod
     def _require_all(session: Session, model, ids: Iterable[str], what: str) -> None:
-        ids = set(ids)
+        ids = {check_id(i, what) for i in ids}
         if not ids:
             return
         pk = model.__mapper__.primary_key[0]

@@ -11,7 +11,9 @@ Every poller heartbeats into ``pollers`` and, every ``lease_s / 3``:
 
 A poller killed with SIGKILL stops renewing; its rows are claimable once
 ``lease_until`` passes. The new owner seeds its state machine from the
-stored confirmed state, so the takeover records no duplicate transition.
+stored confirmed state, so the takeover records no duplicate transition;
+after a silence longer than the gap tolerance the stored state is first
+moved to UNKNOWN ("no poller ran", ``gaps.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.domain import Status
+from noc_app.polling.gaps import record_gaps
 from noc_app.storage import models as db
 
 
@@ -104,6 +107,8 @@ class LeaseManager:
                         .where(db.CheckState.check_key.in_(candidates), claimable)
                         .values(lease_owner=self.owner, lease_until=until)
                     )
+                    # A check nobody polled for a while: the silence is recorded as no data.
+                    record_gaps(session, candidates, now)
                     for row in session.execute(
                         select(db.CheckState.check_key, db.CheckState.status, db.CheckState.status_since)
                         .where(db.CheckState.check_key.in_(candidates),

@@ -1,12 +1,13 @@
 """Run every check on its own interval with a bounded worker pool.
 
-- Each check has its own due time. The first run of each is spread over
-  ``min(interval, 2 s)`` (jitter), so a fresh start shows every status
-  within seconds; the second run then lands at a random moment within one
-  interval of the first, so from then on the checks' phases are uniform over
-  the whole interval and each round is an even stream, not a start-up burst
-  repeated every interval (10,000 checks due in the same 2 s every 10 s
-  would need five times the sustained rate).
+- Each check has its own due time. At start every check is due at once
+  (``start_spread_s``, default 0): the pool runs them all as fast as it
+  can, so a wall that starts shows the whole picture within seconds, not
+  UNKNOWN for an interval. The second run then lands at a random moment
+  within one interval of the first, so from then on the checks' phases are
+  uniform over the whole interval and each round is an even stream, not a
+  start-up burst repeated every interval (10,000 checks due in the same 2 s
+  every 10 s would need five times the sustained rate).
 - At most one run of a check is in flight; a slow endpoint holds one worker
   for at most its timeout and never delays the other checks' due times.
 - Due times advance from the *scheduled* time, not the finish time, so
@@ -24,12 +25,21 @@
   at once instead of at their next slot, so a cascading outage shows its
   whole blast radius within seconds of the first failed check, not over an
   interval. A check is pulled forward at most once per ``recheck_s``.
+- A check confirmed failing is sampled every ``down_every_s`` (default
+  ``recheck_s``) instead of every interval, so its recovery is seen within
+  seconds; bounded: at most ``max_fast_down`` checks at a time, and only
+  while at most half the pool is busy, so a big outage cannot turn into a
+  polling storm (the rest keep their interval).
 - Extra runs (confirmation re-checks, pulled-forward and "check now" runs)
   don't move a check's phase: afterwards it returns to its own slot, so the
   load stays an even stream and pulled-forward neighbours don't become a
   burst that repeats every interval.
 - The scheduler thread is woken only when a new due time comes before the
   one it is waiting for, not on every completion.
+
+- ``stop()`` stops scheduling, cancels runs not started yet and waits for
+  the running ones (bounded by the longest check deadline), so every
+  request an endpoint answered has its result handed on before it returns.
 
 Results reach ``on_outcome(result, outcome)`` on a worker thread; callers
 hand them on (a queue to storage, a Qt signal to the GUI).
@@ -43,6 +53,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -56,6 +67,7 @@ log = logging.getLogger(__name__)
 RunCheck = Callable[[CheckSpec], CheckResult]
 OnOutcome = Callable[[CheckResult, Outcome], None]
 InMaintenance = Callable[[CheckSpec], bool]
+STOP_SLACK_S = 2.0  # past the longest check deadline: state machine, listeners, thread wake-up
 
 
 @dataclass
@@ -86,6 +98,9 @@ class Scheduler:
         seed: int | None = None,
         first_recheck_s: float | None = None,
         related: Mapping[str, Sequence[str]] | None = None,
+        start_spread_s: float = 0.0,
+        down_every_s: float | None = None,
+        max_fast_down: int = 100,
     ):
         self._checks = {c.key: c for c in checks}
         self._machines = {
@@ -106,6 +121,10 @@ class Scheduler:
         self._slot: dict[str, float] = {}  # key -> its steady slot, while extra runs are under way
         self._last_pulled: dict[str, float] = {}
         self._related = related or {}
+        self._start_spread_s = start_spread_s
+        self._down_every_s = recheck_s if down_every_s is None else down_every_s
+        self._max_fast_down = max_fast_down
+        self._fast_down: set[str] = set()  # confirmed failing, sampled every down_every_s
         self._in_flight: set[str] = set()
         self._unphased: set[str] = set()  # first run pending: the next one picks the steady phase
         self._confirming: set[str] = set()  # a change awaits confirmation: re-checks under way
@@ -114,7 +133,12 @@ class Scheduler:
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._futures: set[futures.Future] = set()  # submitted runs, until done (stop waits for them)
         self.stats = SchedulerStats()
+
+    def _forget(self, future: futures.Future) -> None:
+        with self._cond:
+            self._futures.discard(future)
 
     @property
     def machines(self) -> dict[str, CheckStateMachine]:
@@ -133,16 +157,31 @@ class Scheduler:
         self._thread.start()
         return self
 
-    def stop(self, wait: bool = True) -> None:
+    def stop(self, wait: bool = True) -> int:
+        """Stop scheduling; with ``wait``, let the checks already running finish and report.
+
+        Runs queued but not started are cancelled (no request was sent, so
+        nothing is lost). A running check ends within its own deadline, so
+        the wait is bounded by the longest timeout (plus a little for the
+        state machine and listeners); their results reach ``on_outcome``
+        before this returns. Returns how many were still running after that
+        bound (0 in practice).
+        """
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
         if self._thread:
             self._thread.join(timeout=5)
-        if self._pool:
-            # Running checks finish within their own timeouts; don't wait for them
-            # unless asked (the GUI must close promptly).
-            self._pool.shutdown(wait=wait, cancel_futures=True)
+        if not self._pool:
+            return 0
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        if not wait:
+            return 0
+        with self._cond:
+            running = list(self._futures)
+        bound = max((c.timeout_s for c in self._checks.values()), default=0.0) + STOP_SLACK_S
+        _done, not_done = futures.wait(running, timeout=bound)
+        return len(not_done)
 
     def set_active(self, keys: set[str], seeds: dict | None = None) -> None:
         """Poll exactly ``keys`` from now on (lease changes in shared mode).
@@ -173,7 +212,7 @@ class Scheduler:
             return set(self._active)
 
     def _jitter(self, key: str) -> float:
-        return self._rng.uniform(0, min(self._checks[key].interval_s, 2.0))
+        return self._rng.uniform(0, min(self._checks[key].interval_s, self._start_spread_s))
 
     def run_now(self, key: str) -> None:
         """Move a check to the front of the queue (operator pressed "check now")."""
@@ -234,7 +273,9 @@ class Scheduler:
                 if self._latest.get(key) != seq or key in self._in_flight or key not in self._active:
                     continue  # its completion schedules the next run
                 self._in_flight.add(key)
-                self._pool.submit(self._execute, key, due)
+                future = self._pool.submit(self._execute, key, due)
+                self._futures.add(future)
+                future.add_done_callback(self._forget)
 
     def _execute(self, key: str, due: float) -> None:
         spec = self._checks[key]
@@ -259,8 +300,18 @@ class Scheduler:
                     self._slot.setdefault(key, due + spec.interval_s)
                     delay = self._first_recheck_s if first else self._recheck_s
                     next_due = finished + min(delay, spec.interval_s)
+                elif outcome is not None and outcome.status.is_failing and self._may_sample_fast(key, spec):
+                    # Confirmed down: look again soon (an extra run), keep the steady slot.
+                    self._confirming.discard(key)
+                    self._fast_down.add(key)
+                    slot = self._slot.get(key, due + spec.interval_s)
+                    while slot < finished:
+                        slot += spec.interval_s
+                    self._slot[key] = slot
+                    next_due = min(slot, finished + self._down_every_s)
                 else:
                     self._confirming.discard(key)
+                    self._fast_down.discard(key)
                     if key in self._unphased:
                         # Any offset drawn uniformly over one interval makes the
                         # phase uniform, whatever the start-up jitter was. From
@@ -282,6 +333,14 @@ class Scheduler:
                     wake = self._push(next_due, key) or wake
                 if wake:
                     self._cond.notify()
+
+    def _may_sample_fast(self, key: str, spec: CheckSpec) -> bool:
+        """Room for another fast-sampled failing check? (called with the lock held)"""
+        if self._down_every_s >= spec.interval_s or key in self._unphased:
+            return False
+        if key not in self._fast_down and len(self._fast_down) >= self._max_fast_down:
+            return False
+        return len(self._in_flight) <= self._workers // 2
 
     def _opens_change(self, key: str, outcome: Outcome) -> bool:
         """Is this the first result of a change (failure or recovery) of a running check?"""

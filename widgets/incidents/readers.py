@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from noc_app.incidents.told import Told, told_status
 from noc_app.storage import models as db
 
 
@@ -52,25 +53,41 @@ class BoardRow:
     next_update_due_at: dt.datetime | None
     restored_at: dt.datetime | None
     version: int
+    told: Told = Told()  # account managers, customers, partners: told / not told / none
+
+
+@dataclass(frozen=True)
+class PublicComponent:
+    """A status-page component as the operator picks it (``members`` to pre-tick it)."""
+
+    id: str
+    name: str
+    members: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Directory:
-    """What the dialog's pickers list: people, templates and the status-page groups."""
+    """What the dialog's pickers list: people, templates, the status page's public components."""
 
     people: tuple[Person, ...]
     templates: tuple[Template, ...]
     groups: tuple[str, ...]
+    public_components: tuple[PublicComponent, ...] = ()
+    status_page_url: str | None = None
 
 
 def directory(service) -> Directory:
+    from noc_app.statuspage.config import from_database
+
     with service.reading() as s:
         people = tuple(Person(p.id, p.name) for p in s.scalars(select(db.Person).order_by(db.Person.name)))
         templates = tuple(Template(t.id, t.name, t.audience, t.kind) for t in s.scalars(
             select(db.MessageTemplate).order_by(db.MessageTemplate.audience, db.MessageTemplate.name)))
         groups = tuple(g for g in s.scalars(select(db.Component.group_name).distinct()
                                             .order_by(db.Component.group_name)) if g)
-    return Directory(people, templates, groups)
+        page = from_database(s)
+    publics = tuple(PublicComponent(c.id, c.name, c.members) for c in page.components)
+    return Directory(people, templates, groups, publics, page.url)
 
 
 def sent_notifications(service, incident_id: int) -> list[SentNotification]:
@@ -96,9 +113,10 @@ def active_incidents(service) -> list[BoardRow]:
         names = dict(s.execute(select(db.Person.id, db.Person.name)).all())
         rows = s.scalars(select(db.Incident).where(db.Incident.closed_at.is_(None))
                          .order_by(db.Incident.first_recorded_at, db.Incident.id)).all()
+        told = told_status(s, [i.id for i in rows])
         out = [BoardRow(i.id, i.title, i.priority, i.stage, names.get(i.incident_manager_id),
                         _aware(i.first_recorded_at), _aware(i.next_update_due_at),
-                        _aware(i.restored_at), i.version) for i in rows]
+                        _aware(i.restored_at), i.version, told[i.id]) for i in rows]
     return sorted(out, key=lambda r: (r.priority or "P9", r.first_recorded_at, r.id))
 
 

@@ -5,7 +5,9 @@ only change node and edge items in place, so a state change costs a few
 item repaints, never a scene rebuild.  During an outage everything not on a
 failure path is dimmed, the probable causes get a thick outline and a CAUSE
 tag, symptoms a dashed outline and a "symptom" tag — shape and words, not
-colour alone.
+colour alone.  A component whose redundancy group lost members reads
+"⚠ AT RISK" with a dotted outline and a "redundancy lost" tag; the edges to
+the members of a redundancy group are dashed (any one of them will do).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, 
 from noc_app.domain import Status
 from noc_app.live import ComponentView
 from widgets.board_store import BoardStore
-from widgets.theme import look
+from widgets.theme import AT_RISK, look
 from widgets.views.graph_layout import layered_layout
 
 BACKGROUND = QColor("#15181d")
@@ -38,28 +40,39 @@ class NodeSize:
     wide layer fits the screen at full text size: names are then elided (the tooltip has
     them whole), the text itself never shrinks."""
 
+    #: Padding inside a node, in lines; compact is the last resort before the map is scaled
+    #: down (a wall with a notice strip above it: 60 px less than the layout needs).
+    PAD, COMPACT_PAD = 0.3, 0.15
+
     def __init__(self, font: QFont):
         fm = QFontMetricsF(font)
         self.line = fm.height()
         self.full_width = fm.averageCharWidth() * 22  # about 18 bold characters of name per line
-        self.pad = fm.height() * 0.3
         bold = QFont(font)
         bold.setBold(True)
         bm = QFontMetricsF(bold)
         # The narrowest node still shows every status word whole ("⚒ MAINTENANCE"); the
         # flapping mark moves up to the tag when it does not fit beside the word.
-        self.min_width = max(bm.horizontalAdvance(f"{look(s).symbol} {look(s).word}") for s in Status) \
-            + 2 * self.pad
+        self.word_width = max(bm.horizontalAdvance(f"{look(s).symbol} {look(s).word}") for s in Status)
         self.gap_x = fm.height() * 0.6
         self.gap_y = fm.height() * 2.6  # room for edges and the tag above a node
-        self.min_gap_y = fm.height() * 1.35  # the tag above a node, and a little room for edges
         self.radius = fm.height() * 0.3
         self.set_shape(self.full_width, 2)
 
-    def set_shape(self, width: float, name_lines: int) -> None:
+    def min_width(self, compact: bool = False) -> float:
+        return self.word_width + 2 * self.line * (self.COMPACT_PAD if compact else self.PAD)
+
+    def node_height(self, name_lines: int, compact: bool = False) -> float:
+        return (name_lines + 1) * self.line + 2 * self.line * (self.COMPACT_PAD if compact else self.PAD)
+
+    def set_shape(self, width: float, name_lines: int, compact: bool = False) -> None:
         self.width = width
         self.name_lines = name_lines
-        self.height = (name_lines + 1) * self.line + 2 * self.pad  # name lines, one of status
+        self.compact = compact
+        self.pad = self.line * (self.COMPACT_PAD if compact else self.PAD)
+        # The tag above a node (a line and a little of its pad), and a little room for edges.
+        self.min_gap_y = self.line * (1.2 if compact else 1.35)
+        self.height = self.node_height(name_lines, compact)  # name lines, one of status
 
 
 SHORT_TAGS = {"◎ PROBABLE CAUSE": "◎ CAUSE"}
@@ -97,8 +110,9 @@ class NodeItem(QGraphicsItem):
         painted = _painted(self.view)
         self.view = view
         self.symptom_of = symptom_of
-        self.setToolTip(f"{view.name} ({view.id})\n{look(view.status).word}"
-                        + (f"\n{view.reason}" if view.reason else ""))
+        self.setToolTip(f"{view.name} ({view.id})\n{_look(view).word}"
+                        + (f"\n{view.reason}" if view.reason else "")
+                        + (f"\nredundancy lost: {', '.join(view.lost)}" if view.lost else ""))
         # Latency, reason and times change with every check but are not drawn:
         # repainting every failing node on each refresh stalled the GUI ~50 ms.
         if _painted(view) != painted:
@@ -110,6 +124,8 @@ class NodeItem(QGraphicsItem):
             return "◎ PROBABLE CAUSE"
         if self.view.is_symptom:
             return "symptom"
+        if self.view.at_risk:
+            return "redundancy lost"
         return ""
 
     def boundingRect(self) -> QRectF:
@@ -146,7 +162,7 @@ class NodeItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         s, v = self.size, self.view
-        looks = look(v.status)
+        looks = _look(v)
         box = self.box()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -178,6 +194,8 @@ class NodeItem(QGraphicsItem):
             pen = QPen(QColor("#ffffff"), s.line * 0.22)
         elif v.is_symptom:
             pen = QPen(QColor(looks.colour), s.line * 0.1, Qt.PenStyle.DashLine)
+        elif v.at_risk:
+            pen = QPen(QColor(looks.colour), s.line * 0.12, Qt.PenStyle.DotLine)
         else:
             pen = QPen(QColor("#3a404a"), 1)
         painter.setPen(pen)
@@ -201,17 +219,23 @@ class NodeItem(QGraphicsItem):
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, tag)
 
 
+def _look(view: ComponentView):
+    return AT_RISK if view.at_risk else look(view.status)
+
+
 def _painted(view: ComponentView) -> tuple:
     """What ``NodeItem.paint`` draws of a view: a repaint is needed only when it changes."""
-    return (view.name, view.status, view.flapping, view.probable_cause, view.is_symptom)
+    return (view.name, view.status, view.flapping, view.probable_cause, view.is_symptom,
+            view.at_risk)
 
 
 class EdgeItem(QGraphicsPathItem):
     """user -> dependency, arrowhead at the dependency; bold when both ends fail."""
 
-    def __init__(self, user: NodeItem, dependency: NodeItem, size: NodeSize):
+    def __init__(self, user: NodeItem, dependency: NodeItem, size: NodeSize, soft: bool = False):
         super().__init__()
         self.user, self.dependency, self.size = user, dependency, size
+        self.soft = soft  # to a member of a redundancy group: drawn dashed
         # Where along the bottom / top edge the line attaches (0..1): spread
         # out so arrows into a busy dependency do not pile onto one point.
         self.start_frac = self.end_frac = 0.5
@@ -239,7 +263,10 @@ class EdgeItem(QGraphicsPathItem):
         if (hot, colour.rgba()) == self._look:
             return  # unchanged: no repaint
         self._look = (hot, colour.rgba())
-        self.setPen(QPen(colour, self.size.line * (0.14 if hot else 0.06)))
+        pen = QPen(colour, self.size.line * (0.14 if hot else 0.06))
+        if self.soft:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        self.setPen(pen)
         self.setBrush(QBrush(colour))
         self.setZValue(-0.5 if hot else -1)
 
@@ -261,6 +288,8 @@ class DependencyMapView(QWidget):
         self.nodes: dict[str, NodeItem] = {}
         self.edges: list[EdgeItem] = []
         self._deps = {c.id: tuple(c.depends_on) for c in store.board.topology.components}
+        self._soft = {(c.id, m) for c in store.board.topology.components
+                      for g in c.redundancy for m in g.members}
         self._build()
         store.componentsChanged.connect(self.refresh)
 
@@ -283,7 +312,8 @@ class DependencyMapView(QWidget):
         for user, deps in self._deps.items():
             for dep in deps:
                 if user in self.nodes and dep in self.nodes:
-                    edge = EdgeItem(self.nodes[user], self.nodes[dep], size)
+                    edge = EdgeItem(self.nodes[user], self.nodes[dep], size,
+                                    soft=(user, dep) in self._soft)
                     self.scene.addItem(edge)
                     self.edges.append(edge)
         self._place()
@@ -295,8 +325,8 @@ class DependencyMapView(QWidget):
         Text is never drawn smaller than the widget's font: when the graph at full node
         size would have to be scaled down to fit (the wall's widest layer), nodes get
         narrower (names elided, whole in the tooltip), then wide layers wrap onto a second
-        row, with one name line, until the graph fits at scale 1. Only when nothing fits
-        is it scaled down (a window far too small for its font).
+        row, with one name line, then nodes get tighter padding, until the graph fits at
+        scale 1. Only when nothing fits is it scaled down (a window far too small for its font).
         Only positions move (a resize costs a few dozen setPos calls).
         """
         size, layout = self.size, self.layout
@@ -305,12 +335,13 @@ class DependencyMapView(QWidget):
         layers = [sorted(layer, key=layout.order_of.get) for layer in layout.layers]
         # Room for the nodes' boxes: a node's bounds add a pad around it and its tag above,
         # and fitInView keeps 2 px clear on each side.
-        avail_w = self.width() - 4 - 2 * self._margin() - 2 * size.pad
-        avail_h = self.height() - 4 - 2 * self._margin() - size.line - 2 * size.pad
+        pad = size.line * size.PAD  # the roomier pad: what fits with it fits compact too
+        avail_w = self.width() - 4 - 2 * self._margin() - 2 * pad
+        avail_h = self.height() - 4 - 2 * self._margin() - size.line - 2 * pad
         shape = self._shape(layers, avail_w, avail_h) if avail_w > 0 and avail_h > 0 else None
-        width, name_lines, per_row = shape or (size.full_width, 2, max(map(len, layers)))
-        if (width, name_lines) != (size.width, size.name_lines):
-            size.set_shape(width, name_lines)
+        width, name_lines, per_row, compact = shape or (size.full_width, 2, max(map(len, layers)), False)
+        if (width, name_lines, compact) != (size.width, size.name_lines, size.compact):
+            size.set_shape(width, name_lines, compact)
             for node in self.nodes.values():
                 node.resized()
         rows = [r for layer in reversed(layers) for r in _balanced(layer, per_row)]  # users on top
@@ -337,19 +368,20 @@ class DependencyMapView(QWidget):
     def _margin(self) -> float:
         return self.size.line * 0.25  # nodes carry a pad of their own around them
 
-    def _shape(self, layers, avail_w: float, avail_h: float) -> tuple[float, int, int] | None:
-        """(node width, name lines, nodes per row) of the roomiest layout that fits at scale 1."""
+    def _shape(self, layers, avail_w: float, avail_h: float) -> tuple[float, int, int, bool] | None:
+        """(node width, name lines, nodes per row, compact) of the roomiest layout that fits at scale 1."""
         size = self.size
         widest = max(map(len, layers))
-        for name_lines in (2, 1):
-            for per_row in range(widest, 0, -1):
-                width = min(size.full_width, (avail_w - (per_row - 1) * size.gap_x) / per_row)
-                if width < size.min_width:
-                    continue
-                n_rows = sum(len(_balanced(layer, per_row)) for layer in layers)
-                height = (name_lines + 1) * size.line + 2 * size.pad
-                if n_rows * height + (n_rows - 1) * size.min_gap_y <= avail_h:
-                    return width, name_lines, per_row
+        for compact in (False, True):
+            gap = size.line * (1.2 if compact else 1.35)
+            for name_lines in (2, 1):
+                for per_row in range(widest, 0, -1):
+                    width = min(size.full_width, (avail_w - (per_row - 1) * size.gap_x) / per_row)
+                    if width < size.min_width(compact):
+                        continue
+                    n_rows = sum(len(_balanced(layer, per_row)) for layer in layers)
+                    if n_rows * size.node_height(name_lines, compact) + (n_rows - 1) * gap <= avail_h:
+                        return width, name_lines, per_row, compact
         return None
 
     def smallest_text_px(self) -> float:
@@ -379,16 +411,20 @@ class DependencyMapView(QWidget):
         # Whether a node is a symptom, and of what, can change without its own
         # status changing (its cause just failed), so all failing nodes recheck.
         ids = set(changed or ()) | {cid for cid, n in self.nodes.items()
-                                    if n.view.own_status.is_failing or n.view.status in AFFECTED}
+                                    if n.view.own_status.is_failing or n.view.status in AFFECTED
+                                    or n.view.at_risk}
         for cid in ids:
             if cid in self.nodes:
                 view = board.component(cid)
                 self.nodes[cid].set_view(view, self.causes_behind(cid, causes) if view.is_symptom else ())
         outage = any(n.view.status in AFFECTED for n in self.nodes.values())
         for node in self.nodes.values():
-            node.setOpacity(1.0 if not outage or node.view.status in AFFECTED else DIMMED)
+            lit = node.view.status in AFFECTED or node.view.at_risk
+            node.setOpacity(1.0 if not outage or lit else DIMMED)
         for edge in self.edges:
-            hot = edge.user.view.status in AFFECTED and edge.dependency.view.status in AFFECTED
+            user = edge.user.view
+            hot = ((user.status in AFFECTED or user.at_risk)
+                   and edge.dependency.view.status in AFFECTED)
             edge.set_hot(hot)
             edge.setOpacity(1.0 if hot or not outage else DIMMED)
 
