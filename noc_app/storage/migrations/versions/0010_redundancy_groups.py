@@ -1,7 +1,7 @@
 """redundancy groups in the dependency model
 
 Revision ID: 0010
-Revises: 0012b (was 0005; chained after i12b's migration once i12b was merged in)
+Revises: 0009
 Create Date: 2026-12-01 21:53:03.182121
 
 A component's dependency edges may belong to one of its redundancy groups
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0010'
-down_revision = '0012b'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
