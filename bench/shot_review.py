@@ -94,8 +94,10 @@ def seed(workspace) -> int:
              ("14:31", lambda v: service.classify(iid, "high", "high", v)),
              ("14:35", lambda v: service.add_note(iid, "pgbouncer at 200/200; long transactions from the "
                                                        "nightly export")),
-             ("14:40", lambda v: service.status_page_update("EU-West", "major_outage",
-                                                             "API and checkout failing; investigating", iid)),
+             ("14:40", lambda v: service.status_page_update(None, "major_outage",
+                                                             "API and checkout failing; investigating", iid,
+                                                             components=["api", "payments"],
+                                                             title="API and payments failing")),
              ("14:52", lambda v: service.add_restore_step(iid, "killed the export; failing over to db-replica")),
              ("15:08", lambda v: service.restore(iid, "failover", "failed over to the replica", v)),
              ("15:30", lambda v: service.close(iid, "nightly export held 180 connections", [], None, None, v))]

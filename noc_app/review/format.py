@@ -58,7 +58,8 @@ CREATE TABLE escalation_pages (id INTEGER PRIMARY KEY, policy_id TEXT, level INT
 CREATE TABLE follow_ups (id INTEGER PRIMARY KEY, description TEXT, owner_id TEXT, due_at TEXT,
                          done_at TEXT);
 CREATE TABLE status_page (id INTEGER PRIMARY KEY, service_group TEXT, state TEXT, message TEXT,
-                          at TEXT, incident_id INTEGER, author TEXT);
+                          at TEXT, incident_id INTEGER, author TEXT, incident_status TEXT,
+                          components TEXT, title TEXT);
 CREATE TABLE changes (id TEXT PRIMARY KEY, summary TEXT, at TEXT, author TEXT, source TEXT,
                       components TEXT);
 CREATE TABLE kb_articles (id TEXT PRIMARY KEY, title TEXT, symptoms TEXT, solution TEXT,

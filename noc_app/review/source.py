@@ -109,7 +109,8 @@ def read_material(session: Session, incident_id: int, now: dt.datetime) -> Mater
         for f in session.scalars(select(db.FollowUpAction).where(
             db.FollowUpAction.incident_id == incident_id).order_by(db.FollowUpAction.id))]
     t["status_page"] = [
-        (s.id, s.service_group, s.state, s.message, iso(s.at), s.incident_id, s.author)
+        (s.id, s.service_group, s.state, s.message, iso(s.at), s.incident_id, s.author, s.incident_status,
+         as_json(s.components), s.title)
         for s in session.scalars(select(db.StatusPageEntry).where(or_(
             db.StatusPageEntry.incident_id == incident_id,
             and_(db.StatusPageEntry.at >= start, db.StatusPageEntry.at <= end))).order_by(db.StatusPageEntry.id))]
