@@ -25,9 +25,9 @@ Layout (``FORMAT_VERSION`` 1):
   are small, load at memory speed and hash in milliseconds.
 
 The checksum is SHA-256 over the content, not the file: every table except
-the manifest, in name order, each row (in rowid order) by its values. So the
-manifest can live in the same file, and a copy made with SQLite's own tools
-(``.backup``, ``VACUUM``) still verifies.
+the manifest, in name order, its rows in rowid order by their values (see
+``content_sha256``). So the manifest can live in the same file, and a copy
+made with SQLite's own tools (``.backup``, ``VACUUM``) still verifies.
 """
 
 from __future__ import annotations
