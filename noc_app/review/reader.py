@@ -20,8 +20,9 @@ from urllib.parse import quote
 import numpy as np
 
 from noc_app.domain import CheckKind, Criticality
-from noc_app.review.format import (APPLICATION_ID, FORMAT_VERSION, MAGIC, BundleError, content_sha256)
-from noc_app.topology.model import CheckSpec, ComponentSpec, CustomerSpec, MaintenanceSpec, PersonSpec, Topology, Usage
+from noc_app.review.format import APPLICATION_ID, FORMAT_VERSION, MAGIC, BundleError, content_sha256
+from noc_app.topology.model import (CheckSpec, ComponentSpec, CustomerSpec, MaintenanceSpec, PersonSpec,
+                                    Topology, Usage)
 
 UTC = dt.timezone.utc
 

@@ -21,7 +21,8 @@ def _hm(value: str | None) -> str:
 def header_text(incident: dict) -> tuple[str, str]:
     """(title line, details line)."""
     state = "closed" if incident.get("closed_at") else "IN PROGRESS (bundled while open)"
-    title = f"#{incident['id']}  {incident.get('title', '')}  ·  {incident.get('priority') or 'no priority'}  ·  {state}"
+    priority = incident.get("priority") or "no priority"
+    title = f"#{incident['id']}  {incident.get('title', '')}  ·  {priority}  ·  {state}"
     day = parse_time(incident.get("first_recorded_at"))
     details = (f"{day:%Y-%m-%d} UTC · impact started {_hm(incident.get('bundle_impact_started_at'))} · "
                f"detected {_hm(incident.get('detected_at'))} · opened {_hm(incident.get('first_recorded_at'))} · "
