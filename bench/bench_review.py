@@ -68,19 +68,20 @@ def build(path: Path, days: int) -> None:
     raw.executemany("INSERT INTO components (id, name, group_name, kind, criticality, description, created_at, "
                     "updated_at) VALUES (?, ?, ?, 'service', 'high', '', ?, ?)",
                     [(c, f"Service {c}", f"group {c[4:6]}", now, now) for c in ids])
-    raw.executemany("INSERT INTO component_dependencies VALUES (?, ?)",
+    raw.executemany("INSERT INTO component_dependencies (component_id, depends_on_id) VALUES (?, ?)",
                     [(f"svc-{g:02d}-{k:02d}", f"svc-{g:02d}-{(k - 1) // 3:02d}")
                      for g in range(GROUPS) for k in range(1, PER_GROUP)])
     raw.executemany("INSERT INTO checks (key, component_id, kind, target, interval_s, timeout_s, retries, config) "
                     "VALUES (?, ?, 'http', ?, 10, 5, 2, '{}')", [(f"{c}#0", c, f"https://{c}/health") for c in ids])
     raw.executemany("INSERT INTO check_states (check_key, status, consecutive_failures, flapping) "
                     "VALUES (?, 'OK', 0, 0)", [(f"{c}#0",) for c in ids])
-    raw.executemany("INSERT INTO tiers VALUES (?, ?)", [("enterprise", 10), ("business", 5), ("standard", 1)])
+    raw.executemany("INSERT INTO tiers (name, weight) VALUES (?, ?)", [("enterprise", 10), ("business", 5), ("standard", 1)])
     customers = [f"cust-{i:04d}" for i in range(2000)]
     raw.executemany("INSERT INTO customers (id, name, tier, timezone, business_start, business_end, business_days, "
                     "partner) VALUES (?, ?, ?, 'Europe/Berlin', '09:00:00.000000', '18:00:00.000000', '0,1,2,3,4', 0)",
                     [(c, f"Customer {c}", rng.choice(("enterprise", "business", "standard"))) for c in customers])
-    raw.executemany("INSERT OR IGNORE INTO customer_components VALUES (?, ?, 'high')",
+    raw.executemany("INSERT OR IGNORE INTO customer_components (customer_id, component_id, criticality) "
+                    "VALUES (?, ?, 'high')",
                     [(c, rng.choice(ids)) for c in customers for _ in range(3)])
     # Transitions: ~10 flaps a day per check over the whole history; the outage in group 0.
     transitions = []
@@ -136,9 +137,9 @@ def build(path: Path, days: int) -> None:
                 "'alice', 'resolve', 'failed over', 'disk full', ?, ?, ?, ?, 1)",
                 (_text(DETECTED), _text(DETECTED), _text(IMPACT + dt.timedelta(hours=3, minutes=30)),
                  _text(CLOSED), _text(DETECTED), _text(CLOSED)))
-    raw.executemany("INSERT INTO incident_components VALUES (1, ?, ?)",
+    raw.executemany("INSERT INTO incident_components (incident_id, component_id, role) VALUES (1, ?, ?)",
                     [(f"svc-00-{k:02d}", "cause" if k == 0 else "symptom") for k in range(PER_GROUP)])
-    raw.executemany("INSERT INTO incident_customers VALUES (1, ?)", [(c,) for c in customers[:300]])
+    raw.executemany("INSERT INTO incident_customers (incident_id, customer_id) VALUES (1, ?)", [(c,) for c in customers[:300]])
     raw.executemany("INSERT INTO timeline_events (incident_id, at, author, kind, summary, data) "
                     "VALUES (1, ?, 'alice', 'note', ?, '{}')",
                     [(_text(DETECTED + dt.timedelta(minutes=m)), f"note {m}") for m in range(0, 240, 2)])

@@ -209,3 +209,66 @@ def test_an_open_incident_bundles_up_to_now_and_says_so(tmp_path):
         assert dict((name, value) for name, value, _ in rows)["Time to restore"] == "— (not restored yet)"
     finally:
         material.close()
+
+
+REDUNDANT = """
+[[component]]
+id = "lb-a"
+name = "LB A"
+  [[component.check]]
+  url = "http://127.0.0.1:9/lb-a"
+[[component]]
+id = "lb-b"
+name = "LB B"
+  [[component.check]]
+  url = "http://127.0.0.1:9/lb-b"
+[[component]]
+id = "api"
+name = "Public API"
+depends_on = [{ any_of = ["lb-a", "lb-b"], need = 1 }]
+  [[component.check]]
+  url = "http://127.0.0.1:9/api"
+[[customer]]
+id = "acme"
+name = "ACME"
+tier = "enterprise"
+uses = ["api"]
+"""
+
+
+def test_redundancy_groups_replay_as_the_wall_showed_them(tmp_path):
+    """One load balancer of two lost: the API is not IMPACTED (a redundancy group still has what it
+    needs); both lost: it is. The bundle keeps the groups, so the replay says the same."""
+    import datetime as dt
+
+    from noc_app.incidents import IncidentService
+    from noc_app.review import write_bundle
+    from noc_app.storage import models as db
+    from noc_app.storage.db import transaction
+
+    path = tmp_path / "topology.toml"
+    path.write_text(REDUNDANT)
+    workspace = open_workspace(path, f"sqlite:///{tmp_path}/noc.db")
+    try:
+        with transaction(workspace.sessions) as s:
+            for key in ("lb-a#0", "lb-b#0", "api#0"):
+                s.add(db.StateTransition(check_key=key, component_id=key.split("#")[0], at=scenario.at("09:00"),
+                                         from_status="UNKNOWN", to_status="OK"))
+            s.add(db.StateTransition(check_key="lb-a#0", component_id="lb-a", at=scenario.at("14:50"),
+                                     from_status="OK", to_status="DOWN"))
+            s.add(db.StateTransition(check_key="lb-b#0", component_id="lb-b", at=scenario.at("15:10"),
+                                     from_status="OK", to_status="DOWN"))
+        service = IncidentService(workspace.sessions, "alice", clock=lambda: scenario.at("15:00"))
+        incident_id = service.open_incident("LB lost", "internal_monitoring", "",
+                                            component_ids={"lb-a": "cause"}).incident_id
+        info = write_bundle(workspace.sessions, incident_id, tmp_path / "lb.noc-bundle",
+                            now=scenario.at("15:30"))
+    finally:
+        workspace.close()
+    with open_bundle(info.path) as bundle:
+        api = bundle.topology.component("api")
+        assert [(g.members, g.need) for g in api.redundancy] == [(("lb-a", "lb-b"), 1)]
+        replay = replay_of(bundle)
+        assert replay.state_at(scenario.at("15:00")).status("api").value == "OK"
+        assert replay.state_at(scenario.at("15:20")).status("api").value == "IMPACTED"
+        assert dt.timedelta(0) < bundle.window_end - bundle.window_start

@@ -14,7 +14,7 @@ Layout (``FORMAT_VERSION`` 1):
   ``incident`` (one row: every header column, roles, customers, participants),
   ``timeline``, ``notifications``, ``escalation_pages``, ``follow_ups``,
   ``status_page``, ``changes``, ``kb_articles``, the topology as it was
-  (``components``, ``dependencies``, ``checks``, ``customers``,
+  (``components``, ``dependencies`` with their ``redundancy_groups``, ``checks``, ``customers``,
   ``customer_components``, ``tiers``, ``people``, ``maintenance``), the check
   state at the window start (``initial_states``) and every confirmed
   ``transitions`` row of the window;
@@ -66,7 +66,9 @@ CREATE TABLE kb_articles (id TEXT PRIMARY KEY, title TEXT, symptoms TEXT, soluti
                           script TEXT, components TEXT);
 CREATE TABLE components (id TEXT PRIMARY KEY, name TEXT, group_name TEXT, team_id TEXT, kind TEXT,
                          criticality TEXT, description TEXT, neighbourhood INTEGER);
-CREATE TABLE dependencies (component_id TEXT, depends_on_id TEXT);
+CREATE TABLE dependencies (component_id TEXT, depends_on_id TEXT, group_position INTEGER);
+CREATE TABLE redundancy_groups (component_id TEXT, position INTEGER, need INTEGER, name TEXT,
+                                PRIMARY KEY (component_id, position));
 CREATE TABLE checks (key TEXT PRIMARY KEY, component_id TEXT, kind TEXT, target TEXT,
                      interval_s REAL);
 CREATE TABLE customers (id TEXT PRIMARY KEY, name TEXT, tier TEXT, timezone TEXT,

@@ -22,7 +22,7 @@ import numpy as np
 from noc_app.domain import CheckKind, Criticality
 from noc_app.review.format import APPLICATION_ID, FORMAT_VERSION, MAGIC, BundleError, content_sha256
 from noc_app.topology.model import (CheckSpec, ComponentSpec, CustomerSpec, MaintenanceSpec, PersonSpec,
-                                    Topology, Usage)
+                                    RedundancyGroup, Topology, Usage)
 
 UTC = dt.timezone.utc
 
@@ -170,9 +170,26 @@ class Bundle:
     # -- the topology as it was -------------------------------------------
     @cached_property
     def topology(self) -> Topology:
+        # As ``noc_app.storage.readers.read_topology`` rebuilds them: plain dependencies first, then
+        # the members of redundancy groups (a group left with one member is a plain dependency).
         depends: dict[str, list[str]] = {}
-        for a, b in self._rows("SELECT component_id, depends_on_id FROM dependencies ORDER BY rowid"):
-            depends.setdefault(a, []).append(b)
+        members: dict[tuple[str, int], list[str]] = {}
+        for a, b, group in self._rows(
+                "SELECT component_id, depends_on_id, group_position FROM dependencies ORDER BY rowid"):
+            if group is None:
+                depends.setdefault(a, []).append(b)
+            else:
+                members.setdefault((a, group), []).append(b)
+        redundancy: dict[str, list[RedundancyGroup]] = {}
+        for cid, position, need, name in self._rows(
+                "SELECT component_id, position, need, name FROM redundancy_groups ORDER BY component_id, position"):
+            group = members.get((cid, position), [])
+            if len(group) >= 2:
+                redundancy.setdefault(cid, []).append(RedundancyGroup(tuple(group), min(need, len(group)), name))
+            else:
+                depends.setdefault(cid, []).extend(group)
+        for cid, groups in redundancy.items():
+            depends.setdefault(cid, []).extend(m for g in groups for m in g.members)
         checks: dict[str, list[CheckSpec]] = {}
         for key, cid, kind, target, interval in self._rows(
                 "SELECT key, component_id, kind, target, interval_s FROM checks ORDER BY key"):
@@ -186,7 +203,8 @@ class Bundle:
         components = tuple(
             ComponentSpec(id=cid, name=name, group=group or "", team=team, kind=kind or "service",
                           criticality=Criticality(crit or "medium"), description=desc or "",
-                          depends_on=tuple(depends.get(cid, ())), checks=tuple(checks.get(cid, ())))
+                          depends_on=tuple(depends.get(cid, ())), checks=tuple(checks.get(cid, ())),
+                          redundancy=tuple(redundancy.get(cid, ())))
             for cid, name, group, team, kind, crit, desc, _near in self._rows(
                 "SELECT * FROM components ORDER BY id"))
         customers = tuple(

@@ -60,7 +60,8 @@ def neighbourhood_topology(topology, ids):
     import dataclasses
 
     keep = set(ids)
-    components = tuple(dataclasses.replace(c, depends_on=tuple(d for d in c.depends_on if d in keep))
+    components = tuple(dataclasses.replace(c, depends_on=tuple(d for d in c.depends_on if d in keep),
+                                           redundancy=tuple(g for g in c.redundancy if set(g.members) <= keep))
                        for c in topology.components if c.id in keep)
     customers = tuple(dataclasses.replace(c, uses=uses) for c in topology.customers
                       if (uses := tuple(u for u in c.uses if u.component_id in keep)))

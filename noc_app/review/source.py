@@ -125,14 +125,18 @@ def _topology(session: Session, material: Material, roles: dict[str, str]) -> No
     live = or_(db.Component.retired_at.is_(None), db.Component.retired_at >= start)
     components = session.scalars(select(db.Component).where(live).order_by(db.Component.id)).all()
     ids = {c.id for c in components}
-    edges = [(a, b) for a, b in session.execute(
-        select(db.ComponentDependency.component_id, db.ComponentDependency.depends_on_id)
-        .order_by(db.ComponentDependency.component_id, db.ComponentDependency.depends_on_id))
+    D = db.ComponentDependency
+    rows = [(a, b, g) for a, b, g in session.execute(
+        select(D.component_id, D.depends_on_id, D.group_position).order_by(D.component_id, D.depends_on_id))
         if a in ids and b in ids]
+    edges = [(a, b) for a, b, _ in rows]
     near = scope.neighbourhood([r for r in roles if r in ids], edges)
     t["components"] = [(c.id, c.name, c.group_name, c.team_id, c.kind, c.criticality, c.description,
                         int(c.id in near)) for c in components]
-    t["dependencies"] = edges
+    t["dependencies"] = rows
+    G = db.ComponentRedundancyGroup
+    t["redundancy_groups"] = [(r.component_id, r.position, r.need, r.name) for r in session.scalars(
+        select(G).order_by(G.component_id, G.position)) if r.component_id in ids]
     checks = session.scalars(select(db.Check).where(
         or_(db.Check.retired_at.is_(None), db.Check.retired_at >= start)).order_by(db.Check.key)).all()
     checks = [c for c in checks if c.component_id in ids]
