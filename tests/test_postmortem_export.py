@@ -135,3 +135,52 @@ def test_an_open_incident_exports_marked_in_progress(db_url, tmp_path, qapp, cap
                 assert data["incident"]["in_progress"] is True
             else:
                 assert "IN PROGRESS" in text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["abc"], "INCIDENT_ID 'abc' is not an incident number"),
+    (["999"], "incident 999 does not exist"),
+    (["1", "--out-dir"], "folder"),
+    (["1", "--out-is-dir"], "is a directory"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, message):
+    db = f"sqlite:///{tmp_path}/noc.db"
+    with SmtpServer() as smtp:
+        workspace = open_workspace(TOPOLOGY, db)
+        prepare(workspace.sessions)
+        run_script(workspace.sessions, smtp.port)
+        workspace.close()
+    out = tmp_path / "report.html"
+    if "--out-dir" in args:
+        out = tmp_path / "no" / "such" / "folder" / "report.html"
+    if "--out-is-dir" in args:
+        out = tmp_path
+    code = main.main(["export", args[0], "--format", "html", "--out", str(out), "--db", db])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and message in err and "Traceback" not in err
+
+
+@needs_poppler
+def test_long_tables_repeat_their_header_on_every_pdf_page(tmp_path, qapp, capsys):
+    from noc_app.incidents import IncidentService
+
+    db = f"sqlite:///{tmp_path}/noc.db"
+    with SmtpServer() as smtp:
+        workspace = open_workspace(TOPOLOGY, db)
+        prepare(workspace.sessions)
+        iid = run_script(workspace.sessions, smtp.port)
+        service = IncidentService(workspace.sessions, "carol")
+        for n in range(150):
+            service.add_note(iid, f"observation number {n:03d}")
+        workspace.close()
+    out = tmp_path / "long.pdf"
+    assert export(db, iid, "pdf", out) == 0
+    info = subprocess.run(["pdfinfo", str(out)], check=True, capture_output=True, text=True).stdout
+    pages = [pdf_text(out, n) for n in range(1, int(re.search(r"Pages:\s+(\d+)", info).group(1)) + 1)]
+    with_notes = [p for p in pages if "observation number" in p]
+    assert len(with_notes) >= 3
+    # The timeline's header row (its "Kind" and "What" cells) is on every page the table spans.
+    assert all("Kind" in p and "What" in p for p in with_notes)
+    total = len(pages)
+    assert all(f"page {n} of {total}" in p for n, p in enumerate(pages, 1))
