@@ -20,6 +20,8 @@ from noc_app.reports import Document, Facts, Image, Paragraph, Rules, Section, T
 
 IN_PROGRESS = "IN PROGRESS — this incident is still open: figures run to the time of this report"
 INTERNAL_FOOTER = "INTERNAL — not for customers"
+# Qt's rich text scales images by the printer's dpi over the screen's (144/96): 660 px fits A4's text width.
+CHART_WIDTH_PX = 660
 
 
 def in_progress_banner(facts: ReportFacts) -> str:
@@ -125,7 +127,7 @@ def _chart(facts: ReportFacts, png: bytes | None, omitted: int) -> Section:
     if omitted:
         caption += f" {omitted} more linked component{'s' if omitted != 1 else ''} not drawn."
     return Section("Latency and availability", (
-        Image(png, f"Latency and availability of {names} over the incident window", caption),))
+        Image(png, f"Latency and availability of {names} over the incident window", caption, CHART_WIDTH_PX),))
 
 
 def _timeline(facts: ReportFacts) -> Section:

@@ -14,9 +14,9 @@ import numpy as np
 
 from noc_app.postmortem.chart import ChartRequest
 
-WIDTH = 1000  # drawn at the size the report shows it (Qt's rich text does not scale images)
-LATENCY_H = 260
-AVAILABILITY_H = 140
+WIDTH = 820  # about the size the report shows it (660 px in HTML, A4 text width in PDF): legible text
+LATENCY_H = 230
+AVAILABILITY_H = 125
 TITLE_H = 30
 MARK_COLOUR = "#F0F0F0"
 

@@ -38,6 +38,11 @@ class ClosedIncidentsPanel(QWidget):
         super().__init__(parent)
         self.worker = worker
         self.title = QLabel("Recently closed — how soon", objectName="heading")
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.title.setFont(font)
+        self.title.setContentsMargins(8, 6, 8, 2)
         self.table = QTableWidget(0, len(HEADERS), objectName="closedIncidents")
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.verticalHeader().setVisible(False)

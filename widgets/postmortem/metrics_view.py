@@ -61,29 +61,29 @@ class MetricsStrip(QLabel):
         self.show()
 
 
-def metric_table_rows(metrics: HowSoon) -> list[tuple[str, str, str, str]]:
+def metric_table_rows(metrics: HowSoon) -> list[tuple[str, str, str]]:
+    """(figure with its from → to on a second line, value, definition)."""
     rows = []
     for name in CONTRACT_KEYS:
         d = DEFINITIONS[name]
-        span = "" if name == "impact_started_at" else f"{d.start} → {d.end}"
-        rows.append((d.label, figure_text(metrics, name), span, d.sentence))
+        label = d.label if name == "impact_started_at" else f"{d.label}\n{d.start} → {d.end}"
+        rows.append((label, figure_text(metrics, name), d.sentence))
     extra = EXTRA_DEFINITIONS
     minutes = ", ".join(f"{tier} {m:.0f}" for tier, m in metrics.customer_impact_minutes) or "none"
     rows += [
-        (extra["customer_impact_minutes"].label, minutes, "impact started → restored",
-         extra["customer_impact_minutes"].sentence),
+        (extra["customer_impact_minutes"].label, minutes, extra["customer_impact_minutes"].sentence),
         (extra["customer_impact_weighted_minutes"].label, f"{metrics.customer_impact_weighted_minutes:.0f}",
-         "impact started → restored", extra["customer_impact_weighted_minutes"].sentence),
-        (extra["updates_sent"].label, str(metrics.updates_sent), "", extra["updates_sent"].sentence),
-        (extra["promises"].label, promises_text(metrics), "promise → next update", extra["promises"].sentence),
+         extra["customer_impact_weighted_minutes"].sentence),
+        (extra["updates_sent"].label, str(metrics.updates_sent), extra["updates_sent"].sentence),
+        (extra["promises"].label, promises_text(metrics), extra["promises"].sentence),
     ]
     return rows
 
 
 class MetricsTable(QTableWidget):
-    """Figure, value, from → to, definition: one row per how-soon figure."""
+    """Figure (from → to), value, definition: one row per how-soon figure, rows as tall as their text."""
 
-    HEADERS = ("Figure", "Value", "From → to", "Definition")
+    HEADERS = ("Figure (from → to)", "Value", "Definition")
 
     def __init__(self, parent=None):
         super().__init__(0, len(self.HEADERS), parent)
@@ -93,9 +93,11 @@ class MetricsTable(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setWordWrap(True)
         header = self.horizontalHeader()
-        for column in range(3):
+        for column in range(2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # The definition wraps: rows follow its width whenever the columns change.
+        header.sectionResized.connect(lambda *_: self.resizeRowsToContents())
         self._shown = None
 
     def show_metrics(self, metrics: HowSoon | None) -> None:
@@ -108,6 +110,6 @@ class MetricsTable(QTableWidget):
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
                 item = QTableWidgetItem(text)
-                item.setToolTip(row[3])
+                item.setToolTip(row[2])
                 self.setItem(r, c, item)
         self.resizeRowsToContents()

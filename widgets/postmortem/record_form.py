@@ -45,7 +45,7 @@ class PostmortemForm(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(grid, 1)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Star timeline events (★ in the timeline's menu) to list them as key moments.",
+        row.addWidget(QLabel("Star timeline events (the ☆ button under the timeline) to list them first in the report as key moments.",
                              objectName="hint"), 1)
         row.addWidget(self.save_button)
         layout.addLayout(row)
