@@ -14,9 +14,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.orm import Session
 
-from noc_app.live.history import History, load_window
+if TYPE_CHECKING:  # the history reader (numpy, the live package) loads only when a chart is drawn
+    from noc_app.live.history import History
+
 
 MAX_COMPONENTS = 4  # cause first; more would make a chart nobody reads
 MARGIN = dt.timedelta(minutes=15)  # before impact started and after restored
@@ -26,7 +30,7 @@ MARGIN = dt.timedelta(minutes=15)  # before impact started and after restored
 class ChartRequest:
     start: dt.datetime  # the x range drawn
     end: dt.datetime
-    histories: tuple[History, ...]
+    histories: tuple["History", ...]
     roles: tuple[str, ...]  # per history: cause | symptom | affected
     marks: tuple[tuple[dt.datetime, str], ...]  # vertical lines: impact started, detected, restored
     omitted: int = 0  # linked components left out (over MAX_COMPONENTS)
@@ -52,6 +56,8 @@ def chart_request(session: Session, components, impact_started: dt.datetime,
     end = min((restored or now) + MARGIN, now)
     start = impact_started - MARGIN
     end = max(end, start + dt.timedelta(minutes=5))
+    from noc_app.live.history import load_window
+
     picked = list(components)[:MAX_COMPONENTS]
     histories = tuple(load_window(session, cid, start, end, max_points=700) for cid, _ in picked)
     marks = [(impact_started, "impact started")]

@@ -130,30 +130,47 @@ def _chart(facts: ReportFacts, png: bytes | None, omitted: int) -> Section:
         Image(png, f"Latency and availability of {names} over the incident window", caption, CHART_WIDTH_PX),))
 
 
+TIMELINE_CHUNK = 50  # rows per timeline table: Qt lays out many small tables far faster than one long one
+
+
 def _timeline(facts: ReportFacts) -> Section:
+    """Key moments first, then every event: time (★ for a key moment), author, what happened."""
     stars = set(facts.record.key_moments)
     with_local = local_differs_from_utc()
-    headers = ("★", "UTC", *(("Local",) if with_local else ()), "Author", "Kind", "What")
-    rows = tuple(("★" if e.id in stars else "", utc(e.at), *((local(e.at),) if with_local else ()),
-                  e.author, words(e.kind), e.summary) for e in facts.timeline)
+    headers = ("UTC", *(("Local",) if with_local else ()), "Author", "What")
+    rows = tuple((("★ " if e.id in stars else "") + utc(e.at), *((local(e.at),) if with_local else ()),
+                  e.author, e.summary) for e in facts.timeline)
     key = tuple((utc(e.at), e.author, e.summary) for e in facts.timeline if e.id in stars)
-    return Section("Timeline", (
-        Table(("UTC", "Author", "Key moment"), key, caption="Key moments (★)"),
-        Table(headers, rows, caption="Every event, in order"
-              + ("" if with_local else " (this machine's local time is UTC)")),
-    ))
+    note = "" if with_local else " (this machine's local time is UTC)"
+    chunks = [rows[i:i + TIMELINE_CHUNK] for i in range(0, len(rows), TIMELINE_CHUNK)] or [()]
+    tables = tuple(
+        Table(headers, chunk, caption=(f"Every event, in order{note}" if len(chunks) == 1 else
+                                       f"Every event, in order{note}: {i * TIMELINE_CHUNK + 1}–"
+                                       f"{i * TIMELINE_CHUNK + len(chunk)} of {len(rows)}"))
+        for i, chunk in enumerate(chunks))
+    return Section("Timeline", (Table(("UTC", "Author", "Key moment"), key, caption="Key moments (★)"),
+                                *tables))
 
 
 def _notifications(facts: ReportFacts) -> Section:
-    rows = tuple((utc(n.sent_at), n.audience, n.channel, n.recipient, n.subject,
-                  "delivered" if n.ok else f"FAILED: {n.error or 'unknown error'}")
-                 for n in facts.notifications)
+    """One row per send (a template to an audience at one moment), its recipients and results."""
+    sends: dict[tuple, list] = {}
+    for n in facts.notifications:
+        sends.setdefault((n.sent_at, n.audience, n.channel, n.subject), []).append(n)
+    rows = []
+    for (sent_at, audience, channel, subject), group in sends.items():
+        failed = [n for n in group if not n.ok]
+        result = f"{len(group) - len(failed)} delivered" + (
+            "; FAILED: " + "; ".join(f"{n.recipient} ({n.error or 'unknown error'})" for n in failed)
+            if failed else "")
+        rows.append((utc(sent_at), f"{audience} ({channel})", ", ".join(n.recipient for n in group),
+                     subject, result))
     promises = tuple((utc(p.made_at), utc(p.due_at), utc(p.next_update_at), p.status.upper(),
                       duration(p.late_s) if p.status in ("late", "missed") else NONE)
                      for p in facts.metrics.promises)
     return Section("Notifications and promises", (
-        Table(("Sent", "Audience", "Channel", "Recipient", "Subject", "Result"), rows,
-              caption="Every notification"),
+        Table(("Sent", "To", "Recipients", "Subject", "Result"), tuple(rows),
+              caption="Every notification, one row per send"),
         Table(("Promised at", "Next update due", "Next update sent", "Result", "Late by"), promises,
               caption="\"Next update by\" promises to customers"),
     ))
