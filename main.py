@@ -97,7 +97,8 @@ def run_gui(args) -> int:
 
 
 def _check_display() -> None:
-    """Without a screen Qt aborts the process; say what to do instead."""
+    """Without a screen, or without the libraries of its platform plugin, Qt aborts the
+    process; say what to do instead."""
     if sys.platform.startswith("linux") and not (
         os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):
@@ -106,6 +107,13 @@ def _check_display() -> None:
             "QT_QPA_PLATFORM=offscreen and --screenshot DIR",
             EXIT_USAGE,
         )
+    # A platform plugin whose system libraries are missing makes Qt abort the process
+    # (SIGABRT, exit 134) with a message naming no package: say which ones to install.
+    from widgets.platform_check import platform_problem
+
+    problem = platform_problem(os.environ)
+    if problem:
+        raise CliError(problem, EXIT_USAGE)
 
 
 def _run_window(workspace, args, embedded: bool) -> int:
@@ -116,8 +124,11 @@ def _run_window(workspace, args, embedded: bool) -> int:
     from widgets.board_store import BoardStore
     from widgets.screenshots import schedule_screenshots
 
+    from widgets.assets import icon
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Vigil NOC")
+    app.setWindowIcon(icon("vigil"))  # resources/icons/vigil.svg
     store = BoardStore(StatusBoard(workspace.topology))
     window, pages = (_build_wall if args.wall else _build_workstation)(store, workspace, args)
     stop_source = (_start_poller if embedded else _start_database_feed)(store, workspace, window)

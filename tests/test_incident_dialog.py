@@ -128,6 +128,8 @@ def test_whole_incident_through_the_dialog(env, qtbot):
     pick(n.audience, "customers")
     qtbot.waitUntil(lambda: n.template.findData("customer-initial") >= 0, timeout=WAIT)
     pick(n.template, "customer-initial")
+    n.with_managers.setChecked(False)  # customers only here; the companions are tested in test_declare_dialog.py
+    n.with_internal.setChecked(False)
     assert not n.send_button.isEnabled()  # nothing leaves before a preview
     click(qtbot, dlg, n, n.preview_button)
     qtbot.waitUntil(lambda: n.messages.rowCount() == 2, timeout=WAIT)

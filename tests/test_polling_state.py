@@ -73,3 +73,19 @@ def test_maintenance_shows_as_maintenance_and_ends_cleanly():
     assert out.status == Status.MAINTENANCE and out.transition.reason == "maintenance window"
     out = m.feed(result(Status.DOWN, 2, "connection refused"))
     assert out.status == Status.DOWN  # leaving the window accepts the real state at once
+
+
+def test_a_recovery_needs_only_the_first_ok_and_one_quick_recheck():
+    m = CheckStateMachine("api#0", "api", retries=2)
+    outs = feed_all(m, [Status.OK, Status.DOWN, Status.DOWN, Status.DOWN, Status.OK, Status.OK])
+    assert outs[3].status == Status.DOWN  # three failures confirm the outage
+    assert outs[4].status == Status.DOWN and outs[4].pending  # the first OK: re-check at once
+    assert outs[5].transition.to_status == Status.OK  # the second OK is the recovery
+    assert outs[5].transition.at == T0 + dt.timedelta(seconds=5)
+
+
+def test_a_recovery_that_fails_again_stays_down():
+    m = CheckStateMachine("api#0", "api", retries=2)
+    outs = feed_all(m, [Status.OK, Status.DOWN, Status.DOWN, Status.DOWN, Status.OK, Status.DOWN])
+    assert [o.status for o in outs[3:]] == [Status.DOWN] * 3
+    assert all(o.transition is None for o in outs[4:])

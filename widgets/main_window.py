@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QVBo
 
 from noc_app.domain import SEVERITY_ORDER
 from widgets.board_store import BoardStore
-from widgets.theme import DARK_STYLESHEET, LIGHT_STYLESHEET, look
+from widgets.assets import stylesheet
+from widgets.theme import look
 
 #: Data older than this makes the data-age indicator loud: a frozen screen must not look calm.
 STALE_AFTER_S = 30.0
@@ -112,7 +113,7 @@ class MainWindow(QMainWindow):
 
     def apply_theme(self, theme: str) -> None:
         self.theme = "light" if theme == "light" else "dark"
-        self.setStyleSheet(LIGHT_STYLESHEET if self.theme == "light" else DARK_STYLESHEET)
+        self.setStyleSheet(stylesheet(self.theme))  # resources/themes/<theme>.qss, read again on each switch
         self.settings.setValue("theme", self.theme)
 
     # --- always-visible parts ------------------------------------------------

@@ -2,6 +2,9 @@
 
 Colours are from the Okabe–Ito palette, which stays distinguishable for the
 common forms of colour blindness; every status also has a symbol and a word.
+They stay in code: they carry meaning. The look around them (the light and
+dark stylesheets) is in ``resources/themes/`` and loaded through
+``widgets.assets``.
 """
 
 from __future__ import annotations
@@ -39,25 +42,13 @@ def qcolor(status: Status) -> QColor:
     return QColor(LOOKS[status].colour)
 
 
-DARK_STYLESHEET = """
-QWidget { background: #15181d; color: #e8e8e8; font-size: 14pt; }
-QHeaderView::section { background: #22262d; color: #e8e8e8; padding: 6px; border: none;
-                       font-weight: bold; }
-QTableView { gridline-color: #2b3038; selection-background-color: #35506b; }
-QStatusBar { background: #22262d; }
-QLabel#dataAge[stale="true"] { background: #D55E00; color: white; font-weight: bold; padding: 2px 8px; }
-QLabel#banner { background: #22262d; padding: 8px; font-size: 18pt; font-weight: bold; }
-"""
+def __getattr__(name: str) -> str:
+    """``DARK_STYLESHEET`` / ``LIGHT_STYLESHEET``: the theme files in ``resources/themes/``, read now."""
+    if name in ("DARK_STYLESHEET", "LIGHT_STYLESHEET"):
+        from widgets.assets import stylesheet
 
-LIGHT_STYLESHEET = """
-QWidget { background: #f4f5f7; color: #15181d; font-size: 14pt; }
-QHeaderView::section { background: #dfe3e8; color: #15181d; padding: 6px; border: none;
-                       font-weight: bold; }
-QTableView { gridline-color: #c9ced6; selection-background-color: #b7d3f0; }
-QStatusBar { background: #dfe3e8; }
-QLabel#dataAge[stale="true"] { background: #D55E00; color: white; font-weight: bold; padding: 2px 8px; }
-QLabel#banner { background: #dfe3e8; padding: 8px; font-size: 18pt; font-weight: bold; }
-"""
+        return stylesheet(name.split("_")[0].lower())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def scaled_font(font: QFont, factor: float) -> QFont:

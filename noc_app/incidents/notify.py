@@ -6,7 +6,10 @@ Audiences, as the practice lists them:
   incident's: their people's e-mails, extra addresses, and their webhook;
 * ``customers`` — the customers linked to the incident, partners excluded:
   never the whole customer base (do not alarm those not hurt);
-* ``partners`` — the partner/channel customers linked to the incident.
+* ``partners`` — the partner/channel customers linked to the incident;
+* ``account_managers`` — the account managers of the affected customers,
+  one brief each listing their accounts (``account_managers.py``); no
+  template needed.
 
 A customer update commits to the next one: ``next_update_due_at`` is set
 (default one hour, longer only with a reason) and ``update_due`` lists the
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from noc_app.incidents.account_managers import manager_briefs, priority_webhooks
 from noc_app.incidents.channels import SmtpSender, post_webhook
 from noc_app.incidents.errors import ValidationError
 from noc_app.incidents.templates import render
@@ -71,7 +75,7 @@ def _when(value: dt.datetime | str | None, empty: str) -> str:
 
 class NotifyMixin:
     # -- what would be sent ------------------------------------------------------
-    def preview(self, incident_id: int, audience: Audience | str, template_id: str, *,
+    def preview(self, incident_id: int, audience: Audience | str, template_id: str | None, *,
                 eta: dt.datetime | str | None = None, next_update_at: dt.datetime | None = None,
                 status_url: str = "") -> list[OutgoingMessage]:
         """The rendered messages, one per recipient, without sending anything."""
@@ -93,6 +97,8 @@ class NotifyMixin:
 
     def _prepare(self, incident_id, audience, template_id, eta, next_update_at, reason, status_url):
         audience_e = as_enum(Audience, audience, "audience")
+        if audience_e is Audience.ACCOUNT_MANAGERS:
+            return self._prepare_briefs(incident_id), (None, None, audience_e)
         status_url = check_text(status_url, "status_url")
         if reason is not None:
             check_text(reason, "next_update_reason")
@@ -132,6 +138,23 @@ class NotifyMixin:
                                             render(template.subject, filled, "subject"),
                                             render(template.body, filled, "body"), problem))
         return messages, (template, due, audience_e)
+
+    def _prepare_briefs(self, incident_id: int) -> list[OutgoingMessage]:
+        """One e-mail per account manager, and the same brief in the priority's webhooks."""
+        now = self._now()
+        with self._tx() as session:
+            incident = self._incident(session, incident_id)
+            briefs = manager_briefs(session, incident, now)
+            webhooks = priority_webhooks(session, incident.priority)
+        audience = Audience.ACCOUNT_MANAGERS.value
+        messages = []
+        for b in briefs:
+            problem = None if b.email else "no e-mail address on file"
+            messages.append(OutgoingMessage(audience, "email", b.email or f"person:{b.person_id}", None,
+                                            b.subject, b.body, problem))
+            messages.extend(OutgoingMessage(audience, "webhook", url, None, b.subject, b.body)
+                            for url in webhooks)
+        return messages
 
     def _recipients(self, session: Session, incident: db.Incident, audience: Audience):
         """(channel, recipient, customer id, customer name, problem) for each message."""
@@ -173,7 +196,7 @@ class NotifyMixin:
         return out
 
     # -- sending -------------------------------------------------------------------
-    def send(self, incident_id: int, audience: Audience | str, template_id: str, *,
+    def send(self, incident_id: int, audience: Audience | str, template_id: str | None, *,
              eta: dt.datetime | str | None = None, next_update_at: dt.datetime | None = None,
              next_update_reason: str | None = None, status_url: str = "") -> SendResult:
         """Render, deliver one by one (no transaction held open), then record every attempt."""
@@ -206,15 +229,18 @@ class NotifyMixin:
                 subject = m.subject  # recorded exactly as sent (TEXT since migration 0003)
                 session.add(db.NotificationSent(
                     incident_id=incident_id, audience=m.audience, channel=m.channel,
-                    recipient=m.recipient[:500], customer_id=m.customer_id, template_id=template.id,
+                    recipient=m.recipient[:500], customer_id=m.customer_id,
+                    template_id=template.id if template else None,
                     subject=subject, body=m.body, sent_at=now, ok=d.ok, error=d.error))
             ok = [d.message.recipient for d in deliveries if d.ok]
             failed = {d.message.recipient: d.error for d in deliveries if not d.ok}
             changes = ["notifications", "timeline"]
+            template_id = template.id if template else None
+            what = template.name if template else "account-manager briefs"
             if ok or not deliveries:
-                summary = (f"{audience.value} notified ({template.name}): {len(ok)} "
+                summary = (f"{audience.value.replace('_', ' ')} notified ({what}): {len(ok)} "
                            f"recipient{'s' if len(ok) != 1 else ''}")
-                data = {"audience": audience.value, "template_id": template.id, "recipients": ok}
+                data = {"audience": audience.value, "template_id": template_id, "recipients": ok}
                 if audience is Audience.CUSTOMERS:
                     data["next_update_due_at"] = due.isoformat() if due else None
                     if reason:
@@ -226,7 +252,7 @@ class NotifyMixin:
                              f"{audience.value}: {len(failed)} notification"
                              f"{'s' if len(failed) != 1 else ''} failed: "
                              + "; ".join(f"{r} ({e})" for r, e in failed.items()),
-                             {"audience": audience.value, "template_id": template.id,
+                             {"audience": audience.value, "template_id": template_id,
                               "failed": failed}, at=now)
             # The promise to customers holds once at least one of them was told.
             if audience is Audience.CUSTOMERS and (ok or due is None):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.incidents.channels import ChannelConfig
 from noc_app.incidents.core import Link, ServiceBase
+from noc_app.incidents.declare import declare, propose
 from noc_app.incidents.errors import NotFoundError, ValidationError
 from noc_app.incidents.escalation import EscalationMixin
 from noc_app.incidents.investigate import InvestigateMixin
@@ -296,6 +297,15 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, Postmortem
                              {"service_group": group, "state": state_e.value, "message": message})
         return None if incident_id is None else IncidentChange(incident_id, version,
                                                                ("status_page", "timeline"))
+
+    def declare(self, **kwargs) -> IncidentChange:
+        """Record, classify, assign and post the status page in one action (``declare.py``)."""
+        return declare(self, **kwargs)
+
+    def proposal(self, prefill, operator_id: str | None = None):
+        """What Declare proposes for this prefill (``declare.propose``)."""
+        with self._tx() as session:
+            return propose(session, prefill, operator_id if operator_id is not None else self.author)
 
     # -- close ------------------------------------------------------------------------------
     def close(self, incident_id: int, root_cause: str, follow_ups: Iterable[Any],

@@ -26,6 +26,7 @@ class Audience(str, enum.Enum):
     INTERNAL = "internal"
     CUSTOMERS = "customers"
     PARTNERS = "partners"
+    ACCOUNT_MANAGERS = "account_managers"  # one brief per manager, listing their affected accounts
 
 
 class ComponentRole(str, enum.Enum):

@@ -1,12 +1,13 @@
 """Run every check on its own interval with a bounded worker pool.
 
-- Each check has its own due time. The first run of each is spread over
-  ``min(interval, 2 s)`` (jitter), so a fresh start shows every status
-  within seconds; the second run then lands at a random moment within one
-  interval of the first, so from then on the checks' phases are uniform over
-  the whole interval and each round is an even stream, not a start-up burst
-  repeated every interval (10,000 checks due in the same 2 s every 10 s
-  would need five times the sustained rate).
+- Each check has its own due time. At start every check is due at once
+  (``start_spread_s``, default 0): the pool runs them all as fast as it
+  can, so a wall that starts shows the whole picture within seconds, not
+  UNKNOWN for an interval. The second run then lands at a random moment
+  within one interval of the first, so from then on the checks' phases are
+  uniform over the whole interval and each round is an even stream, not a
+  start-up burst repeated every interval (10,000 checks due in the same 2 s
+  every 10 s would need five times the sustained rate).
 - At most one run of a check is in flight; a slow endpoint holds one worker
   for at most its timeout and never delays the other checks' due times.
 - Due times advance from the *scheduled* time, not the finish time, so
@@ -24,6 +25,11 @@
   at once instead of at their next slot, so a cascading outage shows its
   whole blast radius within seconds of the first failed check, not over an
   interval. A check is pulled forward at most once per ``recheck_s``.
+- A check confirmed failing is sampled every ``down_every_s`` (default
+  ``recheck_s``) instead of every interval, so its recovery is seen within
+  seconds; bounded: at most ``max_fast_down`` checks at a time, and only
+  while at most half the pool is busy, so a big outage cannot turn into a
+  polling storm (the rest keep their interval).
 - Extra runs (confirmation re-checks, pulled-forward and "check now" runs)
   don't move a check's phase: afterwards it returns to its own slot, so the
   load stays an even stream and pulled-forward neighbours don't become a
@@ -86,6 +92,9 @@ class Scheduler:
         seed: int | None = None,
         first_recheck_s: float | None = None,
         related: Mapping[str, Sequence[str]] | None = None,
+        start_spread_s: float = 0.0,
+        down_every_s: float | None = None,
+        max_fast_down: int = 100,
     ):
         self._checks = {c.key: c for c in checks}
         self._machines = {
@@ -106,6 +115,10 @@ class Scheduler:
         self._slot: dict[str, float] = {}  # key -> its steady slot, while extra runs are under way
         self._last_pulled: dict[str, float] = {}
         self._related = related or {}
+        self._start_spread_s = start_spread_s
+        self._down_every_s = recheck_s if down_every_s is None else down_every_s
+        self._max_fast_down = max_fast_down
+        self._fast_down: set[str] = set()  # confirmed failing, sampled every down_every_s
         self._in_flight: set[str] = set()
         self._unphased: set[str] = set()  # first run pending: the next one picks the steady phase
         self._confirming: set[str] = set()  # a change awaits confirmation: re-checks under way
@@ -173,7 +186,7 @@ class Scheduler:
             return set(self._active)
 
     def _jitter(self, key: str) -> float:
-        return self._rng.uniform(0, min(self._checks[key].interval_s, 2.0))
+        return self._rng.uniform(0, min(self._checks[key].interval_s, self._start_spread_s))
 
     def run_now(self, key: str) -> None:
         """Move a check to the front of the queue (operator pressed "check now")."""
@@ -259,8 +272,18 @@ class Scheduler:
                     self._slot.setdefault(key, due + spec.interval_s)
                     delay = self._first_recheck_s if first else self._recheck_s
                     next_due = finished + min(delay, spec.interval_s)
+                elif outcome is not None and outcome.status.is_failing and self._may_sample_fast(key, spec):
+                    # Confirmed down: look again soon (an extra run), keep the steady slot.
+                    self._confirming.discard(key)
+                    self._fast_down.add(key)
+                    slot = self._slot.get(key, due + spec.interval_s)
+                    while slot < finished:
+                        slot += spec.interval_s
+                    self._slot[key] = slot
+                    next_due = min(slot, finished + self._down_every_s)
                 else:
                     self._confirming.discard(key)
+                    self._fast_down.discard(key)
                     if key in self._unphased:
                         # Any offset drawn uniformly over one interval makes the
                         # phase uniform, whatever the start-up jitter was. From
@@ -282,6 +305,14 @@ class Scheduler:
                     wake = self._push(next_due, key) or wake
                 if wake:
                     self._cond.notify()
+
+    def _may_sample_fast(self, key: str, spec: CheckSpec) -> bool:
+        """Room for another fast-sampled failing check? (called with the lock held)"""
+        if self._down_every_s >= spec.interval_s or key in self._unphased:
+            return False
+        if key not in self._fast_down and len(self._fast_down) >= self._max_fast_down:
+            return False
+        return len(self._in_flight) <= self._workers // 2
 
     def _opens_change(self, key: str, outcome: Outcome) -> bool:
         """Is this the first result of a change (failure or recovery) of a running check?"""

@@ -8,6 +8,10 @@ Rules:
   class (failing = DOWN/DEGRADED, OK, UNKNOWN). While a change is pending the
   scheduler re-checks quickly, so an outage is confirmed in seconds rather
   than intervals, and a recovery the same way.
+- A recovery needs fewer: ``recovery_confirmations`` OK results (default 2:
+  the first OK and one quick re-check), so the all-clear comes within a
+  second of the first OK instead of after the whole failure confirmation.
+  A resolution is never held back for longer than that.
 - The first result of a check is accepted at once: there is nothing to
   confirm a change against.
 - Within the failing class, DOWN <-> DEGRADED moves at once (the outage is
@@ -58,10 +62,12 @@ def status_class(status: Status) -> str:
 
 class CheckStateMachine:
     def __init__(self, check_key: str, component_id: str, retries: int,
-                 window: int = 21, flap_low: float = 25.0, flap_high: float = 50.0):
+                 window: int = 21, flap_low: float = 25.0, flap_high: float = 50.0,
+                 recovery_confirmations: int = 2):
         self.check_key = check_key
         self.component_id = component_id
         self.retries = retries
+        self.recovery_confirmations = max(1, recovery_confirmations)
         self.status = Status.UNKNOWN
         self.since: dt.datetime | None = None
         self.flapping = False
@@ -100,9 +106,15 @@ class CheckStateMachine:
             self._pending_count += 1
         else:
             self._pending_class, self._pending_count = new_class, 1
-        if self._pending_count >= self.retries + 1:
+        if self._pending_count >= self._needed(new_class):
             return self._settle(result, result.status)
         return self._outcome(None, pending=True)
+
+    def _needed(self, new_class: str) -> int:
+        """Consecutive results that confirm a change into ``new_class``."""
+        if new_class == Status.OK.value and self.status.is_failing:
+            return min(self.retries + 1, self.recovery_confirmations)
+        return self.retries + 1
 
     def percent_state_change(self) -> float:
         """Weighted share of changes between consecutive results (newest weigh most)."""

@@ -42,6 +42,9 @@ def find_problems(doc: TopologyFile) -> Iterator[Problem]:
             yield ("customer", i, "tier"), (
                 f'unknown tier "{cust.tier}"; use one of {_listing(tiers)} or add it to [tiers]'
             )
+        if cust.account_manager is not None and cust.account_manager not in people:
+            yield ("customer", i, "account_manager"), _unknown("account manager", cust.account_manager, "person",
+                                                               people)
         for use in cust.uses:
             target = use if isinstance(use, str) else use.component
             if target not in components:

@@ -25,8 +25,11 @@ from widgets.incidents.style import (OVERDUE_BG, OVERDUE_FG, PRIORITY_COLOURS, P
                                      priority_word, update_state)
 from widgets.incidents.worker import IncidentWorker, OpDone, OpFailed, worker_for
 
-COLUMNS = ("Priority", "Incident", "Incident manager", "Open for", "Next customer update")
-PRIORITY, TITLE, MANAGER, ELAPSED, UPDATE = range(len(COLUMNS))
+COLUMNS = ("Priority", "Incident", "Incident manager", "Open for", "Next customer update", "Told")
+PRIORITY, TITLE, MANAGER, ELAPSED, UPDATE, TOLD = range(len(COLUMNS))
+# Short enough for the wall, with a mark that is not a colour: ✓ told, ✗ not told, – nobody affected.
+TOLD_SHORT = {"Account mgrs": "AM", "Customers": "CUST", "Partners": "PART"}
+TOLD_MARK = {"told": "✓", "not told": "✗", "none": "–"}
 ID_ROLE = Qt.ItemDataRole.UserRole
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 REFRESH_MS = 2000
@@ -105,6 +108,8 @@ class IncidentsModel(FlatTableModel):
                 return elapsed(row.first_recorded_at, self.now)
             if col == UPDATE:
                 return self.update_text(row)[0]
+            if col == TOLD:
+                return told_text(row)
         elif role == ID_ROLE:
             return row.id
         elif role == STATE_ROLE and col == UPDATE:
@@ -123,17 +128,26 @@ class IncidentsModel(FlatTableModel):
                 return QColor(OVERDUE_FG) if state == "overdue" else QColor("#000000") if state == "soon" else None
             if col == MANAGER and not row.manager:
                 return QColor("#E69F00")
+            if col == TOLD and row.told.gaps:
+                return QColor("#E69F00")
         elif role == Qt.ItemDataRole.FontRole:
             if col == PRIORITY or (col == UPDATE and self.update_text(row)[1] != "none"):
                 return self._big  # "no update promised" stays quiet
-            if col == TITLE:
+            if col == TITLE or (col == TOLD and row.told.gaps):
                 return self._bold
         elif role == Qt.ItemDataRole.TextAlignmentRole:
             if col in (ELAPSED, UPDATE, PRIORITY):
                 return int(Qt.AlignmentFlag.AlignCenter)
         elif role == Qt.ItemDataRole.ToolTipRole and col == UPDATE and row.next_update_due_at:
             return f"due at {row.next_update_due_at.astimezone():%H:%M:%S}"
+        elif role == Qt.ItemDataRole.ToolTipRole and col == TOLD:
+            return "\n".join(f"{label}: {state}" for label, state in row.told.marks())
         return None
+
+
+def told_text(row: BoardRow) -> str:
+    """ "AM ✓  CUST ✗  PART –": who has heard from us, readable from across the room."""
+    return "  ".join(f"{TOLD_SHORT[label]} {TOLD_MARK[state]}" for label, state in row.told.marks())
 
 
 CALM_BG, OVERDUE_ALARM_BG = "#22262d", "#B00020"
@@ -249,6 +263,9 @@ class IncidentsBoard(QWidget):
                     else "✔ No open incidents")
             if overdue:
                 text += f" — {overdue} CUSTOMER UPDATE{'S' if overdue != 1 else ''} OVERDUE"
+            untold = sum(1 for row in rows if row.told.gaps)
+            if untold:
+                text += f" — {untold} with people not told yet (✗)"
             self.summary.setText(text)
             if self.summary.property("overdue") != bool(overdue):
                 self.summary.setProperty("overdue", bool(overdue))

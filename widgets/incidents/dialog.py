@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QSplitter, QTabWidg
 
 from noc_app.incidents import DraftStore, IncidentChange, IncidentSnapshot, Prefill, priority_for
 from noc_app.postmortem.record import POSTMORTEM_FIELDS
+from widgets.assets import stylesheet
 from widgets.incidents import readers
 from widgets.incidents.conflict import ConflictDialog, FieldChoice
 from widgets.incidents.fields import FieldSet, seconds
-from widgets.incidents.style import (DIALOG_STYLESHEET, PRIORITY_COLOURS, PRIORITY_TEXT, elapsed,
+from widgets.incidents.style import (PRIORITY_COLOURS, PRIORITY_TEXT, elapsed,
                                      priority_word, update_state)
 from widgets.incidents.timeline import TimelineView
 from widgets.incidents.worker import IncidentWorker, OpDone, OpFailed, OpQueued, worker_for
@@ -76,8 +77,9 @@ class IncidentDialog(QDialog):
         from widgets.incidents.record_classify_people import ClassifySection, PeopleSection, RecordSection
         from widgets.incidents.notify_escalate import EscalateSection, NotifySection
         from widgets.incidents.investigate_restore_close import CloseSection, InvestigateSection, RestoreSection
+        from widgets.incidents.declare_panel import DeclarePanel
         self.setModal(False)
-        self.setStyleSheet(DIALOG_STYLESHEET)
+        self.setStyleSheet(stylesheet("incident-dialog"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.worker: IncidentWorker = worker_for(source)
         self.service = self.worker.service
@@ -125,10 +127,13 @@ class IncidentDialog(QDialog):
         self.status_line = QLabel(objectName="ok")
         self.status_line.setWordWrap(False)
         self.status_line.hide()
+        self.declare_panel = DeclarePanel(self)
+        self.declare_panel.hide()  # only for a new incident the engine can propose for
         self.postmortem = PostmortemParts(self)
         top.addWidget(self.postmortem.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.declare_panel)
         layout.addWidget(self.postmortem.strip)
         layout.addWidget(split, 1)
         bottom = QHBoxLayout()
@@ -203,7 +208,7 @@ class IncidentDialog(QDialog):
         if p is None:
             return
         self._enable(p.buttons)
-        if p.name == "open_incident":
+        if p.name in ("open_incident", "declare"):
             self._opened(done.result)
         elif p.versioned:
             self.base.update({n: seconds(v) for n, v in p.sent.items()})
@@ -369,6 +374,8 @@ class IncidentDialog(QDialog):
             for name in ("incident_manager_id", "postmortem_owner_id"):
                 if seconds(self.fields.value(name)) != self.base.get(name) and name not in self.contested:
                     self.fields.set(name, self.base.get(name))
+        elif self.incident_id is None:
+            self.declare_panel.reapply()
 
     def _load_prefill(self, component_ids, alert) -> None:
         from noc_app.incidents import prefill_from_impact
@@ -379,9 +386,15 @@ class IncidentDialog(QDialog):
             self.prefill = pre
             self.record.show_prefill(pre, alert)
             self._update_enabled()
+            if self.incident_id is None:
+                self.declare_panel.show()
+                self.declare_panel.start(component_ids, alert)
+                self.read("proposal", lambda s: s.proposal(pre),
+                          lambda proposal: self.declare_panel.show_proposal(pre, proposal))
         self.read("prefill", lambda s: prefill_from_impact(s.sessions, component_ids, now), done)
 
     def _opened(self, change: IncidentChange) -> None:
+        self.declare_panel.hide()
         self.drafts.delete(self.draft_key)
         self.incident_id = change.incident_id
         self.version = change.version

@@ -8,7 +8,7 @@ withdraws the preview, so what is sent is what was read.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSplitter,
                                QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
@@ -18,7 +18,9 @@ from widgets.incidents.section import Section, fill, hint, table
 from widgets.incidents.style import local_text
 
 AUDIENCES = (("customers", "Affected customers only"), ("internal", "Internal staff (list for this priority)"),
-             ("partners", "Partners / channels"))
+             ("partners", "Partners / channels"),
+             ("account_managers", "Account managers of the affected customers"))
+BUILT_IN_BRIEF = ""  # the account managers' brief needs no template: it lists each manager's accounts
 
 
 class NotifySection(Section):
@@ -36,6 +38,12 @@ class NotifySection(Section):
         self.reason = f.add("notify_next_update_reason", QLineEdit(
             placeholderText="needed only if the next update is more than an hour away"))
         self.status_url = f.add("notify_status_url", QLineEdit(placeholderText="https://status.example.com"))
+        # Sent right after a customer notice, each previewed with it: the people the outage story forgets.
+        self.with_managers = QCheckBox("Also brief their account managers (one message each, listing their accounts)")
+        self.with_internal = QCheckBox("Also tell the internal list for this priority")
+        for box in (self.with_managers, self.with_internal):
+            box.setChecked(True)
+            box.toggled.connect(self._withdraw_preview)
         self.preview_button = QPushButton("Preview")
         self.send_button = QPushButton("Send")
         self.preview_button.clicked.connect(self.preview)
@@ -52,6 +60,8 @@ class NotifySection(Section):
         form.addRow("Next update", self.next_update)
         form.addRow("Reason", self.reason)
         form.addRow("Read more at", self.status_url)
+        form.addRow("", self.with_managers)
+        form.addRow("", self.with_internal)
         buttons = QHBoxLayout()
         self.preview_info = hint("Preview first: nothing is sent until you have read it.")
         buttons.addWidget(self.preview_info, 1)
@@ -90,9 +100,42 @@ class NotifySection(Section):
     def _fill_templates(self, *_args) -> None:
         audience = self.audience.currentData()
         self.template.clear()
+        if audience == "account_managers":
+            self.template.addItem("Brief listing each manager's affected accounts (built in)", BUILT_IN_BRIEF)
         for t in self._templates:
             if t.audience == audience:
                 self.template.addItem(f"{t.name} ({t.kind})", t.id)
+        self.with_managers.setVisible(audience == "customers")
+        internal = self._internal_template()
+        self.with_internal.setVisible(audience == "customers" and internal is not None)
+        if internal is not None:
+            self.with_internal.setText(f"Also tell the internal list for this priority ({internal.name})")
+
+    def _internal_template(self):
+        """The internal list's first notice, sent alongside the first customer notice."""
+        return next((t for t in self._templates if t.audience == "internal" and t.kind == "initial"), None)
+
+    def _companions(self) -> list[tuple[str, str | None]]:
+        """(audience, template) sent after the chosen customer notice, in this order."""
+        if self.audience.currentData() != "customers":
+            return []
+        out = []
+        internal = self._internal_template()
+        if self.with_internal.isChecked() and internal is not None:
+            out.append(("internal", internal.id))
+        if self.with_managers.isChecked():
+            out.append(("account_managers", None))
+        return out
+
+    def preview_declared(self, template_id: str | None) -> None:
+        """Right after Declare: the first customer notice and the managers' briefs, previewed."""
+        index = self.audience.findData("customers")
+        self.audience.setCurrentIndex(index)
+        if template_id is not None and self.template.findData(template_id) >= 0:
+            self.template.setCurrentIndex(self.template.findData(template_id))
+        self.with_managers.setChecked(True)
+        self.with_internal.setChecked(True)
+        self.preview()
 
     def _withdraw_preview(self, *_args) -> None:
         self._preview = []
@@ -114,9 +157,15 @@ class NotifySection(Section):
             self.dlg.say("No template for this audience: add one under templates first.", "error")
             return
         iid, audience, template, args = (self.dlg.incident_id, self.audience.currentData(),
-                                         self.template.currentData(), self._args())
-        self.dlg.read("preview", lambda s: s.preview(iid, audience, template, **args), self._previewed,
-                      buttons=(self.preview_button,))
+                                         self.template.currentData() or None, self._args())
+        companions = self._companions()
+
+        def task(s):
+            messages = s.preview(iid, audience, template, **args)
+            for other, other_template in companions:
+                messages += s.preview(iid, other, other_template, status_url=args["status_url"])
+            return messages
+        self.dlg.read("preview", task, self._previewed, buttons=(self.preview_button,))
 
     def _previewed(self, messages) -> None:
         self._preview = list(messages)
@@ -137,20 +186,41 @@ class NotifySection(Section):
 
     def send(self) -> None:
         args = self._args() | {"next_update_reason": self.reason.text() or None}
-        count = len(self._preview)
+        audience = self.audience.currentData()
+        companions = [(a, t, sum(1 for m in self._preview if m.audience == a)) for a, t in self._companions()]
+        companions = [c for c in companions if c[2]]
+        count = sum(1 for m in self._preview if m.audience == audience)
         self.send_button.setEnabled(False)
+        lines: list[str] = []
 
-        def done(result) -> None:
+        def report(result, total: int, what: str) -> None:
             failed = result.failed
-            text = f"Sent {count - len(failed)} of {count}."
+            text = f"{what}: sent {total - len(failed)} of {total}."
             if failed:
                 text += " Failed: " + "; ".join(f"{d.message.recipient} ({d.error})" for d in failed)
-            self.dlg.say(text, "error" if failed else "ok")
+            lines.append(text)
+            self.dlg.say(" ".join(lines), "error" if failed or "Failed" in " ".join(lines) else "ok")
+
+        def next_companion(rest) -> None:
+            # One after the other, after the customers' notice: a brief says what customers were told.
+            if not rest:
+                return
+            other, template, total = rest[0]
+
+            def done(result) -> None:
+                report(result, total, other.replace("_", " ").capitalize())
+                next_companion(rest[1:])
+            self.dlg.run("send", (), done, incident_id=self.dlg.incident_id, audience=other,
+                         template_id=template, status_url=args["status_url"])
+
+        def done(result) -> None:
+            report(result, count, audience.replace("_", " ").capitalize())
             self._withdraw_preview()
             with self.dlg.fields.quiet():
                 self.next_update.set_value(None)
+            next_companion(companions)
         self.dlg.run("send", (self.preview_button,), done, incident_id=self.dlg.incident_id,
-                     audience=self.audience.currentData(), template_id=self.template.currentData(), **args)
+                     audience=audience, template_id=self.template.currentData() or None, **args)
 
     def show_snapshot(self, snap, pages, sent, due) -> None:
         fill(self.sent, [(local_text(n.sent_at), n.audience, n.recipient, n.subject,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from noc_app.incidents.told import Told, told_status
 from noc_app.storage import models as db
 
 
@@ -52,6 +53,7 @@ class BoardRow:
     next_update_due_at: dt.datetime | None
     restored_at: dt.datetime | None
     version: int
+    told: Told = Told()  # account managers, customers, partners: told / not told / none
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,10 @@ def active_incidents(service) -> list[BoardRow]:
         names = dict(s.execute(select(db.Person.id, db.Person.name)).all())
         rows = s.scalars(select(db.Incident).where(db.Incident.closed_at.is_(None))
                          .order_by(db.Incident.first_recorded_at, db.Incident.id)).all()
+        told = told_status(s, [i.id for i in rows])
         out = [BoardRow(i.id, i.title, i.priority, i.stage, names.get(i.incident_manager_id),
                         _aware(i.first_recorded_at), _aware(i.next_update_due_at),
-                        _aware(i.restored_at), i.version) for i in rows]
+                        _aware(i.restored_at), i.version, told[i.id]) for i in rows]
     return sorted(out, key=lambda r: (r.priority or "P9", r.first_recorded_at, r.id))
 
 

@@ -64,22 +64,10 @@ def from_qdatetime(value: QDateTime) -> dt.datetime:
     return dt.datetime.fromtimestamp(value.toSecsSinceEpoch(), UTC)
 
 
-DIALOG_STYLESHEET = """
-QWidget { font-size: 11pt; }
-QLabel#error { color: #ffffff; background: #B00020; padding: 6px 10px; font-weight: bold; }
-QLabel#info { color: #15181d; background: #f0c24b; padding: 6px 10px; font-weight: bold; }
-QLabel#ok { color: #ffffff; background: #1f6f52; padding: 6px 10px; }
-QLabel#heading { font-size: 16pt; font-weight: bold; }
-QLabel#hint { color: #a8b0bb; }
-QLabel#priorityBadge { font-size: 20pt; font-weight: bold; padding: 4px 14px; border-radius: 4px; }
-QLabel#countdown { font-size: 18pt; font-weight: bold; padding: 4px 14px; border-radius: 4px; }
-QLabel#countdown[state="ok"] { background: #22262d; color: #e8e8e8; }
-QLabel#countdown[state="soon"] { background: #E69F00; color: #000000; }
-QLabel#countdown[state="overdue"] { background: #FFFFFF; color: #B00020; border: 3px solid #B00020; }
-QLabel#countdown[state="none"] { background: transparent; color: #a8b0bb; font-size: 12pt; }
-QPushButton { padding: 6px 14px; }
-QPushButton:disabled { color: #6b7380; }
-QCheckBox::indicator { width: 16px; height: 16px; border: 2px solid #a8b0bb; border-radius: 3px; }
-QCheckBox::indicator:checked { background: #56B4E9; border-color: #56B4E9; }
-QListWidget#timeline::item { padding: 3px 2px; border-bottom: 1px solid #2b3038; }
-"""
+def __getattr__(name: str) -> str:
+    """``DIALOG_STYLESHEET``: ``resources/themes/incident-dialog.qss``, read now."""
+    if name == "DIALOG_STYLESHEET":
+        from widgets.assets import stylesheet
+
+        return stylesheet("incident-dialog")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

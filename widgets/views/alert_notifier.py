@@ -5,16 +5,19 @@ tray; the in-window ``AlertBanner`` then carries the news.  Symptoms of a
 known probable cause do not pop up (dependency awareness: one outage, one
 notification), but they stay in the list and on the banner count; recoveries
 are always announced.  Sound is optional and off by default: a beeping war
-room is a war room that mutes its alarms.
+room is a war room that mutes its alarms. When it is on, the calm chime
+``resources/sounds/alert.wav`` plays (with QtMultimedia; else the desktop's
+beep); the tray icon is ``resources/icons/alert.svg``.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QApplication, QSizePolicy, QSystemTrayIcon, QWidget
 
 from noc_app.domain import Status
+from widgets.assets import alert_sound, icon
 from widgets.theme import look, scaled_font
 
 RECOVERY_SHOWN_MS = 15_000  # a recovery banner goes away by itself; problems stay until acknowledged
@@ -96,10 +99,10 @@ class AlertNotifier(QObject):
         self.use_tray = QSystemTrayIcon.isSystemTrayAvailable() if use_tray is None else use_tray
         self.tray: QSystemTrayIcon | None = None
         if self.use_tray:
-            self.tray = QSystemTrayIcon(_tray_icon(), self)
+            self.tray = QSystemTrayIcon(icon("alert"), self)
             self.tray.setToolTip("Vigil NOC alerts")
             self.tray.show()
-        self._effect = _sound_effect(sound_file) if sound and sound_file else None
+        self._effect = _sound_effect(sound_file or alert_sound()) if sound else None
         model.alertRaised.connect(self.on_alert)
         model.acknowledged.connect(self._refresh_banner)
         model.ackedElsewhere.connect(self._refresh_banner)  # another operator took it: stop alarming
@@ -142,25 +145,6 @@ class AlertNotifier(QObject):
             self._effect.play()
         else:
             QApplication.beep()
-
-
-def _tray_icon() -> QIcon:
-    """A drawn icon (no resource file needed): a vermillion disc with "!"."""
-    pixmap = QPixmap(64, 64)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(look(Status.DOWN).colour))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.drawEllipse(4, 4, 56, 56)
-    font = QFont()
-    font.setPixelSize(44)
-    font.setBold(True)
-    painter.setFont(font)
-    painter.setPen(QColor("#ffffff"))
-    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, "!")
-    painter.end()
-    return QIcon(pixmap)
 
 
 def _sound_effect(path: str):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QSizePolicy, QTableView, QVBoxLayout,
                                QWidget)
@@ -240,6 +240,22 @@ class CustomerImpactView(QWidget):
         self._clock_timer.start()
         store.componentsChanged.connect(self.schedule_refresh)
         self.refresh_now()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FontChange:
+            self._follow_font()
+        super().changeEvent(event)
+
+    def _follow_font(self) -> None:
+        """The header row in the view's font (bold, as the theme draws it), columns re-measured.
+
+        Qt does not always pass a new font down to a table's header: with seven
+        columns the wall's first setFont stopped at the table and the header row
+        stayed at the desktop's 12 px on a 24 px wall. So the header is told."""
+        header = QFont(self.font())
+        header.setBold(True)
+        self.table.horizontalHeader().setFont(header)
+        fit_columns(self.table)
 
     def schedule_refresh(self, _changed=None) -> None:
         """Many transitions in a burst become one refresh, COALESCE_MS after the first."""

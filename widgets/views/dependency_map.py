@@ -38,28 +38,39 @@ class NodeSize:
     wide layer fits the screen at full text size: names are then elided (the tooltip has
     them whole), the text itself never shrinks."""
 
+    #: Padding inside a node, in lines; compact is the last resort before the map is scaled
+    #: down (a wall with a notice strip above it: 60 px less than the layout needs).
+    PAD, COMPACT_PAD = 0.3, 0.15
+
     def __init__(self, font: QFont):
         fm = QFontMetricsF(font)
         self.line = fm.height()
         self.full_width = fm.averageCharWidth() * 22  # about 18 bold characters of name per line
-        self.pad = fm.height() * 0.3
         bold = QFont(font)
         bold.setBold(True)
         bm = QFontMetricsF(bold)
         # The narrowest node still shows every status word whole ("⚒ MAINTENANCE"); the
         # flapping mark moves up to the tag when it does not fit beside the word.
-        self.min_width = max(bm.horizontalAdvance(f"{look(s).symbol} {look(s).word}") for s in Status) \
-            + 2 * self.pad
+        self.word_width = max(bm.horizontalAdvance(f"{look(s).symbol} {look(s).word}") for s in Status)
         self.gap_x = fm.height() * 0.6
         self.gap_y = fm.height() * 2.6  # room for edges and the tag above a node
-        self.min_gap_y = fm.height() * 1.35  # the tag above a node, and a little room for edges
         self.radius = fm.height() * 0.3
         self.set_shape(self.full_width, 2)
 
-    def set_shape(self, width: float, name_lines: int) -> None:
+    def min_width(self, compact: bool = False) -> float:
+        return self.word_width + 2 * self.line * (self.COMPACT_PAD if compact else self.PAD)
+
+    def node_height(self, name_lines: int, compact: bool = False) -> float:
+        return (name_lines + 1) * self.line + 2 * self.line * (self.COMPACT_PAD if compact else self.PAD)
+
+    def set_shape(self, width: float, name_lines: int, compact: bool = False) -> None:
         self.width = width
         self.name_lines = name_lines
-        self.height = (name_lines + 1) * self.line + 2 * self.pad  # name lines, one of status
+        self.compact = compact
+        self.pad = self.line * (self.COMPACT_PAD if compact else self.PAD)
+        # The tag above a node (a line and a little of its pad), and a little room for edges.
+        self.min_gap_y = self.line * (1.2 if compact else 1.35)
+        self.height = self.node_height(name_lines, compact)  # name lines, one of status
 
 
 SHORT_TAGS = {"◎ PROBABLE CAUSE": "◎ CAUSE"}
@@ -295,8 +306,8 @@ class DependencyMapView(QWidget):
         Text is never drawn smaller than the widget's font: when the graph at full node
         size would have to be scaled down to fit (the wall's widest layer), nodes get
         narrower (names elided, whole in the tooltip), then wide layers wrap onto a second
-        row, with one name line, until the graph fits at scale 1. Only when nothing fits
-        is it scaled down (a window far too small for its font).
+        row, with one name line, then nodes get tighter padding, until the graph fits at
+        scale 1. Only when nothing fits is it scaled down (a window far too small for its font).
         Only positions move (a resize costs a few dozen setPos calls).
         """
         size, layout = self.size, self.layout
@@ -305,12 +316,13 @@ class DependencyMapView(QWidget):
         layers = [sorted(layer, key=layout.order_of.get) for layer in layout.layers]
         # Room for the nodes' boxes: a node's bounds add a pad around it and its tag above,
         # and fitInView keeps 2 px clear on each side.
-        avail_w = self.width() - 4 - 2 * self._margin() - 2 * size.pad
-        avail_h = self.height() - 4 - 2 * self._margin() - size.line - 2 * size.pad
+        pad = size.line * size.PAD  # the roomier pad: what fits with it fits compact too
+        avail_w = self.width() - 4 - 2 * self._margin() - 2 * pad
+        avail_h = self.height() - 4 - 2 * self._margin() - size.line - 2 * pad
         shape = self._shape(layers, avail_w, avail_h) if avail_w > 0 and avail_h > 0 else None
-        width, name_lines, per_row = shape or (size.full_width, 2, max(map(len, layers)))
-        if (width, name_lines) != (size.width, size.name_lines):
-            size.set_shape(width, name_lines)
+        width, name_lines, per_row, compact = shape or (size.full_width, 2, max(map(len, layers)), False)
+        if (width, name_lines, compact) != (size.width, size.name_lines, size.compact):
+            size.set_shape(width, name_lines, compact)
             for node in self.nodes.values():
                 node.resized()
         rows = [r for layer in reversed(layers) for r in _balanced(layer, per_row)]  # users on top
@@ -337,19 +349,20 @@ class DependencyMapView(QWidget):
     def _margin(self) -> float:
         return self.size.line * 0.25  # nodes carry a pad of their own around them
 
-    def _shape(self, layers, avail_w: float, avail_h: float) -> tuple[float, int, int] | None:
-        """(node width, name lines, nodes per row) of the roomiest layout that fits at scale 1."""
+    def _shape(self, layers, avail_w: float, avail_h: float) -> tuple[float, int, int, bool] | None:
+        """(node width, name lines, nodes per row, compact) of the roomiest layout that fits at scale 1."""
         size = self.size
         widest = max(map(len, layers))
-        for name_lines in (2, 1):
-            for per_row in range(widest, 0, -1):
-                width = min(size.full_width, (avail_w - (per_row - 1) * size.gap_x) / per_row)
-                if width < size.min_width:
-                    continue
-                n_rows = sum(len(_balanced(layer, per_row)) for layer in layers)
-                height = (name_lines + 1) * size.line + 2 * size.pad
-                if n_rows * height + (n_rows - 1) * size.min_gap_y <= avail_h:
-                    return width, name_lines, per_row
+        for compact in (False, True):
+            gap = size.line * (1.2 if compact else 1.35)
+            for name_lines in (2, 1):
+                for per_row in range(widest, 0, -1):
+                    width = min(size.full_width, (avail_w - (per_row - 1) * size.gap_x) / per_row)
+                    if width < size.min_width(compact):
+                        continue
+                    n_rows = sum(len(_balanced(layer, per_row)) for layer in layers)
+                    if n_rows * size.node_height(name_lines, compact) + (n_rows - 1) * gap <= avail_h:
+                        return width, name_lines, per_row, compact
         return None
 
     def smallest_text_px(self) -> float:

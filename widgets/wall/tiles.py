@@ -161,6 +161,15 @@ class ComponentWall(QWidget):
         return PaintedTile(self._facts[component_id], self._shown.rects.get(component_id),
                            self._page_of.get(component_id, 0), self._plan.font_px)
 
+    def paint_page(self, p: QPainter) -> None:
+        """The page on screen painted whole onto ``p``, whatever device it paints on.
+
+        The screen only ever gets copies of a pixmap; this is the paint code itself,
+        for a reader of what it draws (the text-size test, a print)."""
+        self._ensure_shown()
+        canvas = _Canvas(self, self._page, self._shown.rects, self._shown.headings)
+        self._compose(p, canvas, None)
+
     def group_names(self) -> list[str]:
         return list(self._groups)
 

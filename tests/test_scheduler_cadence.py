@@ -1,0 +1,95 @@
+"""The poller's cadence against real local servers: a fast first round, recoveries as fast as failures."""
+
+from __future__ import annotations
+
+import time
+
+from noc_app.checks import run_check
+from noc_app.checks.session import thread_local_session
+from noc_app.domain import CheckKind, Status
+from noc_app.polling.scheduler import Scheduler
+from noc_app.topology.model import CheckSpec
+from servers import HTTPTestServer
+from test_scheduler_correlation import Recorder, wait_for
+
+
+def spec(name: str, url: str, interval_s: float = 10.0, retries: int = 2) -> CheckSpec:
+    return CheckSpec(key=f"{name}#0", component_id=name, kind=CheckKind.HTTP, interval_s=interval_s,
+                     timeout_s=2.0, retries=retries, url=url)
+
+
+class Timeline(Recorder):
+    """Also keeps every result: (time, status) per check."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: dict[str, list[tuple[float, Status]]] = {}
+
+    def __call__(self, result, outcome) -> None:
+        super().__call__(result, outcome)
+        with self.lock:
+            self.results.setdefault(result.check_key, []).append((time.monotonic(), result.status))
+
+
+def test_every_check_runs_once_as_fast_as_the_pool_allows_at_start() -> None:
+    with HTTPTestServer() as srv:
+        srv.add("/ok", 200, "ok")
+        specs = [spec(f"c{i}", srv.url("/ok"), interval_s=60.0) for i in range(300)]
+        recorder = Timeline()
+        scheduler = Scheduler(specs, lambda s: run_check(s, thread_local_session(16)), recorder, workers=16)
+        started = time.monotonic()
+        scheduler.start()
+        try:
+            assert wait_for(lambda: all(recorder.count(s.key) >= 1 for s in specs), 10)
+            first_round_s = time.monotonic() - started
+        finally:
+            scheduler.stop(wait=False)
+    # Spread over 2 s (the old jitter) this could not be under 2 s; at once it is the pool's pace.
+    assert first_round_s < 2.0, f"first round took {first_round_s:.2f} s"
+
+
+def test_a_recovery_is_confirmed_within_a_second_of_the_first_ok_and_seen_within_seconds() -> None:
+    with HTTPTestServer() as srv:
+        srv.add("/svc", 200, "ok")
+        check = spec("svc", srv.url("/svc"), interval_s=10.0, retries=2)
+        recorder = Timeline()
+        scheduler = Scheduler([check], lambda s: run_check(s, thread_local_session(2)), recorder, workers=4,
+                              recheck_s=2.0, first_recheck_s=0.5)
+        scheduler.start()
+        try:
+            assert wait_for(lambda: recorder.count("svc#0") >= 1, 5)
+            srv.add("/svc", 503, "down")
+            scheduler.run_now("svc#0")
+            assert wait_for(lambda: "svc#0" in recorder.down_at, 6)
+            time.sleep(3.0)  # confirmed DOWN: sampled every 2 s, not every 10 s
+            with recorder.lock:
+                down_runs = [t for t, st in recorder.results["svc#0"] if t > recorder.down_at["svc#0"]]
+            assert len(down_runs) >= 1, "a DOWN check waited a whole interval"
+            srv.add("/svc", 200, "ok")
+            flipped = time.monotonic()
+            assert wait_for(lambda: "svc#0" in recorder.ok_at, 6)
+        finally:
+            scheduler.stop(wait=False)
+    with recorder.lock:
+        first_ok = next(t for t, st in recorder.results["svc#0"] if t > flipped and st == Status.OK)
+        confirmed = recorder.ok_at["svc#0"]
+    assert confirmed - first_ok < 1.0, f"recovery confirmed {confirmed - first_ok:.2f} s after the first OK"
+    assert confirmed - flipped < 3.2, f"recovery seen {confirmed - flipped:.2f} s after the flip (interval 10 s)"
+
+
+def test_fast_sampling_of_failing_checks_is_bounded() -> None:
+    with HTTPTestServer() as srv:
+        srv.add("/down", 503, "down")
+        specs = [spec(f"d{i}", srv.url("/down"), interval_s=8.0, retries=0) for i in range(4)]
+        recorder = Timeline()
+        scheduler = Scheduler(specs, lambda s: run_check(s, thread_local_session(4)), recorder, workers=8,
+                              recheck_s=0.5, max_fast_down=1)
+        scheduler.start()
+        try:
+            time.sleep(6.0)
+        finally:
+            scheduler.stop(wait=False)
+    counts = sorted(recorder.count(s.key) for s in specs)
+    # One check may be sampled every 0.5 s; the others keep their 8 s interval (start + phase run).
+    assert counts[-1] >= 5, counts
+    assert all(c <= 3 for c in counts[:-1]), counts
