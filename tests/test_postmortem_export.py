@@ -105,11 +105,13 @@ def test_the_customer_version_carries_nothing_internal(incident, tmp_path, capsy
         for public in PUBLIC.values():  # word by word: a PDF table cell may wrap a phrase
             assert all(word in text for word in public.split()), (fmt, public)
         assert "data:image" not in text and not list(tmp_path.glob("customer-*.png"))
-        # The same check on the internal version finds them: the plants and the reading work.
-        internal = tmp_path / f"internal.{fmt}"
-        assert export(db_url, iid, fmt, internal) == 0
-        found = squeeze(read_back(internal, fmt))
-        assert all(squeeze(p) in found for p in PLANTED.values() if "//" not in p), fmt
+        if fmt in ("pdf", "json"):
+            # The same check on the internal version finds them: the plants and the reading work
+            # (text formats are read as they are; the PDF through pdftotext).
+            internal = tmp_path / f"internal.{fmt}"
+            assert export(db_url, iid, fmt, internal) == 0
+            found = squeeze(read_back(internal, fmt))
+            assert all(squeeze(p) in found for p in PLANTED.values() if "//" not in p), fmt
     capsys.readouterr()
     data = json.loads((tmp_path / "customer.json").read_text())
     assert {"incident", "metrics", "timeline", "notifications", "promises", "follow_ups"} <= set(data)

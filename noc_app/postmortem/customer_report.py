@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from noc_app.postmortem.definitions import DEFINITIONS
 from noc_app.postmortem.facts import ReportFacts
 from noc_app.postmortem.formatting import NONE, duration, utc
 from noc_app.postmortem.metrics import iso
@@ -109,5 +110,7 @@ def customer_json(facts: ReportFacts) -> dict[str, Any]:
              if n.audience == "customers" and n.ok}, key=lambda x: x[0])],
         "promises": [p.to_json() for p in m.promises],
         "follow_ups": [],
+        "definitions": {name: d.sentence for name, d in DEFINITIONS.items()},
         "generated_at": iso(facts.generated_at),
+        "format_version": 1,
     }
