@@ -242,6 +242,19 @@ COMPONENTS = [
      ["lb-us", "cdn", "api-edge-us", "auth"], check("health+json")),
 ]
 
+# What the public status page shows: public names over internal components (never the internal list).
+STATUS_PAGE = {"name": "Vigil Cloud Status", "url": "https://status.vigil-cloud.example", "time_zone": "Europe/Paris"}
+PUBLIC_COMPONENTS = [
+    ("app", "Web application", "app.vigil-cloud.example in Europe and North America",
+     ["web-eu", "web-us", "lb-eu", "lb-us", "cdn"]),
+    ("api", "API", "The public REST API and sign-in", ["api", "api-edge-us", "auth"]),
+    ("payments", "Payments and billing", "", ["billing", "payment-gateway"]),
+    ("reports", "Reports and exports", "", ["reporting", "reporting-etl", "file-service"]),
+    ("search", "Search", "", ["search", "search-indexer"]),
+    ("notifications", "E-mail, SMS and webhooks", "", ["notifications", "email-provider", "sms-provider", "webhooks"]),
+    ("jobs", "Background jobs", "Imports, scheduled jobs", ["workers", "scheduler", "queue"]),
+]
+
 MAINTENANCE = [
     ("mw-1", ["db-replica"], "2026-11-24T02:00:00Z", "2026-11-24T03:00:00Z",
      "PostgreSQL minor upgrade on the read replica (16.4 to 16.6)"),
@@ -525,6 +538,11 @@ def render() -> str:
                 f"author = {_value(author)}", ""]
     for article in KB_ARTICLES:
         out += _table("kb", article) + [""]
+    out += ["# ---- public status page " + "-" * 47, "", "[status_page]"]
+    out += [f"{k} = {_value(v)}" for k, v in STATUS_PAGE.items()] + [""]
+    for pid, name, description, members in PUBLIC_COMPONENTS:
+        out += _table("status_page.component", {"id": pid, "name": name, "description": description or None,
+                                                "components": members}) + [""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -10,6 +10,7 @@ import argparse
 
 from noc_app.cli import (
     changes_command, db_commands, demo_fleet_command, export_command, poll_command, status_command,
+    statuspage_command,
 )
 
 
@@ -32,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="DIR",
                         help="save a PNG of each view once data has loaded, then exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (poll_command, status_command, changes_command, db_commands, demo_fleet_command,
-                   export_command):
+    for module in (poll_command, status_command, statuspage_command, changes_command, db_commands,
+                   demo_fleet_command, export_command):
         module.add_parser(subparsers)
     return parser

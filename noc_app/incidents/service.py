@@ -29,6 +29,9 @@ from noc_app.incidents.values import (
     RestorePath, StatusPageState, TimelineEntry, as_enum, check_aware, check_id, check_priority,
     check_text, later_stage, priority_for,
 )
+from noc_app.live.change_hints import notify_changes
+from noc_app.statuspage.config import from_database as page_config_from_database
+from noc_app.statuspage.vocabulary import IncidentStatus
 from noc_app.storage import models as db
 from noc_app.storage.base import utcnow
 
@@ -281,20 +284,52 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, Postmortem
                      {"path": path_e.value, "summary": summary, "restored_at": at.isoformat()})]
         return self._update(incident_id, expected_version, values, events)
 
-    def status_page_update(self, service_group: str, state: StatusPageState | str, message: str,
-                           incident_id: int | None = None, at: dt.datetime | None = None) -> IncidentChange | None:
-        group = check_text(service_group, "service_group", required=True, max_len=100)
+    def status_page_update(self, service_group: str | None, state: StatusPageState | str, message: str,
+                           incident_id: int | None = None, at: dt.datetime | None = None, *,
+                           components: Sequence[str] = (), incident_status: IncidentStatus | str | None = None,
+                           title: str | None = None) -> IncidentChange | None:
+        """Post a public status update.
+
+        ``components`` are public component ids (``[[status_page.component]]``,
+        or one per group); ``incident_status`` is the Statuspage incident status
+        (investigating, identified, monitoring, resolved, postmortem; default
+        investigating, or resolved when ``state`` is operational); ``title`` is
+        the public incident name (internal titles never reach the page).
+        ``service_group`` is the pre-0009 way to name one public component.
+        """
         state_e = as_enum(StatusPageState, state, "state")
         message = check_text(message, "message", required=True)
         at = check_aware(at, "at") or self._now()
+        if incident_status is None:
+            incident_status = (IncidentStatus.RESOLVED if state_e == StatusPageState.OPERATIONAL
+                               else IncidentStatus.INVESTIGATING)
+        status_e = as_enum(IncidentStatus, incident_status, "incident_status")
+        title = check_text(title, "title", max_len=TITLE_MAX).strip() or None if title else None
         with self._tx() as session:
+            page = page_config_from_database(session)
+            wanted = tuple(dict.fromkeys(check_text(c, "component", required=True, max_len=100)
+                                         for c in components))
+            unknown = [c for c in wanted if c not in page.by_id()]
+            if unknown:
+                known = ", ".join(c.id for c in page.components) or "none"
+                raise ValidationError(f"components: {', '.join(unknown)} not a public component "
+                                      f"(public components: {known})", "components")
+            public = wanted or page.resolve(service_group, ())
+            if not public:
+                raise ValidationError("say which public components this update is about", "components")
+            group = check_text(service_group or ",".join(public), "service_group", required=True)[:100]
             version = self._incident(session, incident_id).version if incident_id is not None else None
             session.add(db.StatusPageEntry(service_group=group, state=state_e.value, message=message,
-                                           at=at, incident_id=incident_id, author=self.author))
+                                           at=at, incident_id=incident_id, author=self.author,
+                                           incident_status=status_e.value, components=list(public),
+                                           title=title))
             if incident_id is not None:
+                names = ", ".join(page.by_id()[c].name for c in public)
                 self._append(session, incident_id, "status_page_update",
-                             f"status page {group}: {state_e.value.replace('_', ' ')} — {message}",
-                             {"service_group": group, "state": state_e.value, "message": message})
+                             f"status page {names}: {status_e.value}, {state_e.value.replace('_', ' ')} — {message}",
+                             {"service_group": group, "state": state_e.value, "message": message,
+                              "components": list(public), "incident_status": status_e.value, "title": title})
+            notify_changes(session)  # a --watch publisher rewrites the page at commit
         return None if incident_id is None else IncidentChange(incident_id, version,
                                                                ("status_page", "timeline"))
 

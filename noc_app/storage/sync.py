@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from noc_app.storage import models as db
 from noc_app.storage.base import Base, utcnow
+from noc_app.storage.sync_status_page import sync_status_page
 from noc_app.topology.model import CheckSpec, Topology
 
 
@@ -119,6 +120,8 @@ def sync_topology(session: Session, topology: Topology, now: dt.datetime | None 
     session.flush()
     _sync_customers(up, topology, now)
     _sync_operations(up, topology)
+    session.flush()
+    sync_status_page(up, topology, now)
     session.flush()
     return report
 

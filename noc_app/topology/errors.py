@@ -83,6 +83,11 @@ def find_line(text: str, loc: Loc) -> int | None:
                 (n for n in range(start, end) if lines[n].replace(" ", "").startswith(header)),
                 None,
             )
+            if hit is not None and i + 1 < len(loc):
+                # A sub-table ([status_page]) with more of the path below it: keep walking.
+                start, found = hit, hit
+                i += 1
+                continue
         if hit is None:
             return _one_based(found)
         return hit + 1

@@ -136,6 +136,17 @@ def _build(doc: TopologyFile, source: str) -> m.Topology:
             m.KbArticleSpec(k.id, k.title, tuple(k.components), tuple(k.symptoms), k.solution, k.script)
             for k in doc.kb
         ),
+        status_page=_status_page(doc.status_page),
+    )
+
+
+def _status_page(sp) -> m.StatusPageSpec | None:
+    if sp is None:
+        return None
+    return m.StatusPageSpec(
+        name=sp.name, url=sp.url, time_zone=sp.time_zone,
+        components=tuple(m.PublicComponentSpec(c.id, c.name, tuple(dict.fromkeys(c.components)),
+                                               c.description) for c in sp.component),
     )
 
 

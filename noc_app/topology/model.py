@@ -166,6 +166,26 @@ class KbArticleSpec:
 
 
 @dataclass(frozen=True)
+class PublicComponentSpec:
+    """A ``[[status_page.component]]``: the public name over internal components."""
+
+    id: str
+    name: str
+    components: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class StatusPageSpec:
+    """``[status_page]``; no public components declared means one per group."""
+
+    name: str = "Status"
+    url: str | None = None
+    time_zone: str = "UTC"
+    components: tuple[PublicComponentSpec, ...] = ()
+
+
+@dataclass(frozen=True)
 class Topology:
     source: str  # file it came from, for messages
     defaults: Defaults = Defaults()
@@ -180,6 +200,7 @@ class Topology:
     maintenance: tuple[MaintenanceSpec, ...] = ()
     changes: tuple[ChangeSpec, ...] = ()
     kb_articles: tuple[KbArticleSpec, ...] = ()
+    status_page: StatusPageSpec | None = None  # None: the file has no [status_page]
 
     def component(self, component_id: str) -> ComponentSpec:
         for c in self.components:

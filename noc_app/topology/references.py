@@ -71,6 +71,16 @@ def find_problems(doc: TopologyFile) -> Iterator[Problem]:
         if window.end <= window.start:
             yield ("maintenance", i, "end"), "the window ends before it starts; put end after start"
 
+    if doc.status_page is not None:
+        seen_public: dict[str, int] = {}
+        for i, public in enumerate(doc.status_page.component):
+            loc = ("status_page", "component", i)
+            if public.id in seen_public:
+                yield loc + ("id",), (f'duplicate status_page.component id "{public.id}" (first defined as '
+                                      f"#{seen_public[public.id] + 1}); ids must be unique")
+            seen_public.setdefault(public.id, i)
+            yield from _refs(loc + ("components",), public.components, components, "component")
+
     cycle = find_cycle({c.id: c.depends_on for c in doc.component if c.id in components})
     if cycle:
         index = next(i for i, c in enumerate(doc.component) if c.id == cycle[0])

@@ -223,6 +223,22 @@ class KbTable(_Table):
     script: str | None = None
 
 
+class PublicComponentTable(_Table):
+    """What the public sees: a name over a set of internal components."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str = ""
+    components: list[str] = Field(min_length=1)
+
+
+class StatusPageTable(_Table):
+    name: str = Field("Status", min_length=1)
+    url: Url | None = None
+    time_zone: TimeZoneName = "UTC"
+    component: list[PublicComponentTable] = []
+
+
 class TopologyFile(_Table):
     defaults: DefaultsTable = DefaultsTable()
     tiers: dict[str, Annotated[float, Field(gt=0)]] = {}
@@ -236,3 +252,4 @@ class TopologyFile(_Table):
     maintenance: list[MaintenanceTable] = []
     change: list[ChangeTable] = []
     kb: list[KbTable] = []
+    status_page: StatusPageTable | None = None

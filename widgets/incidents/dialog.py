@@ -90,6 +90,7 @@ class IncidentDialog(QDialog):
         self.base: dict[str, Any] = {}
         self.stored: dict[str, Any] = {}  # the header as last read from the database
         self.snapshot: IncidentSnapshot | None = None
+        self.timeline_entries: list = []
         self.contested: set[str] = set()
         self.directory: readers.Directory | None = None
         self.conflict_dialog: ConflictDialog | None = None
@@ -152,6 +153,7 @@ class IncidentDialog(QDialog):
         self.fields.edited.connect(lambda _name: self._update_header())
         self._refresh_timer = QTimer(self, interval=REFRESH_MS, timeout=self.refresh)
         self._tick = QTimer(self, interval=1000, timeout=self._update_header)
+        self._tick.timeout.connect(lambda: self.notify.status_page.tick())  # the last message's age
         self._refresh_timer.start()
         self._tick.start()
 
@@ -330,6 +332,7 @@ class IncidentDialog(QDialog):
         if self.db_state.text():
             self.db_state.setText("")
         self.timeline.set_entries(entries)
+        self.timeline_entries = entries
         if self.version is None or snap.version >= self.version or not self.base:
             self._reconcile(snap)
         self.snapshot = snap

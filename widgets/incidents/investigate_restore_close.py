@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QFormLayout, QHBoxLayou
                                QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSpinBox,
                                QTableWidget, QTabWidget, QVBoxLayout, QWidget)
 
-from noc_app.incidents import RestorePath, StatusPageState
+from noc_app.incidents import RestorePath
 from widgets.incidents.fields import OptionalDateTime
 from widgets.incidents.section import Section, fill, fill_people, hint, person_combo, table
 from widgets.incidents.style import from_qdatetime, local_text, to_qdatetime
@@ -132,14 +132,6 @@ class RestoreSection(Section):
         self.step_button.clicked.connect(self.add_step)
         self.restore_button = QPushButton("Service restored")
         self.restore_button.clicked.connect(self.restored)
-        self.group = QComboBox()
-        self.state = f.add("status_state", QComboBox())
-        for s in StatusPageState:
-            self.state.addItem(s.value.replace("_", " ").capitalize(), s.value)
-        self.message = f.add("status_message", QPlainTextEdit(placeholderText="What customers read on the status page"))
-        self.message.setMaximumHeight(100)
-        self.status_button = QPushButton("Post status-page update")
-        self.status_button.clicked.connect(self.post_status)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Restore service", objectName="heading"))
         form = QFormLayout()
@@ -154,23 +146,9 @@ class RestoreSection(Section):
         row.addStretch(1)
         row.addWidget(self.restore_button)
         layout.addLayout(row)
-        layout.addWidget(QLabel("Status page", objectName="heading"))
-        form = QFormLayout()
-        form.addRow("Service group", self.group)
-        form.addRow("State", self.state)
-        form.addRow("Message", self.message)
-        layout.addLayout(form)
-        row = QHBoxLayout()
-        row.addWidget(hint("Timestamped; keep it updated regularly — it saves the support lines."), 1)
-        row.addWidget(self.status_button)
-        layout.addLayout(row)
-        self.needs_incident += [self.step_button, self.restore_button, self.status_button]
-        self._groups_for = None
-
-    def populate(self, directory) -> None:
-        if self.group.count() == 0:
-            for g in directory.groups:
-                self.group.addItem(g, g)
+        layout.addWidget(hint("Restored? Post “Resolved” on the status page first (Notify, step 1), "
+                              "then send the resolved notice."))
+        self.needs_incident += [self.step_button, self.restore_button]
 
     def show_snapshot(self, snap, *_extra) -> None:
         if snap.restored_at:
@@ -196,21 +174,8 @@ class RestoreSection(Section):
         self.dlg.save("restore", ["restore_path", "restore_summary"], (self.restore_button,),
                       on_done=lambda _r: self.dlg.say("Service restored — tell the customers (Notify).", "ok"))
 
-    def post_status(self) -> None:
-        message = self.message.toPlainText()
-        if not message.strip() or self.group.currentData() is None:
-            self.dlg.say("Choose the service group and write the message.", "error")
-            return
-
-        def done(_r) -> None:
-            if self.message.toPlainText() == message:
-                self.dlg.fields.set("status_message", "")
-            self.dlg.say("Status page updated.", "ok")
-        self.dlg.run("status_page_update", (self.status_button,), done, service_group=self.group.currentData(),
-                     state=self.state.currentData(), message=message, incident_id=self.dlg.incident_id)
-
     def scratch_unsaved(self) -> bool:
-        return bool(self.step.text() or self.message.toPlainText())
+        return bool(self.step.text())
 
 
 class FollowUps(QWidget):

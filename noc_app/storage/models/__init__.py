@@ -10,7 +10,7 @@ from noc_app.storage.models.monitoring import (
 )
 from noc_app.storage.models.operations import (
     ChangeComponent, ChangeRecord, KbArticle, KbArticleComponent, MaintenanceComponent,
-    MaintenanceWindow, StatusPageEntry,
+    MaintenanceWindow, PublicComponent, PublicComponentMember, StatusPageEntry, StatusPageSettings,
 )
 from noc_app.storage.models.people import (
     EscalationLevel, EscalationPolicy, EscalationPolicyComponent, MessageTemplate,
@@ -27,6 +27,6 @@ __all__ = [
     "FollowUpAction", "Incident", "IncidentComponent", "IncidentCustomer",
     "IncidentKeyMoment", "IncidentParticipant", "KbArticle", "KbArticleComponent", "MaintenanceComponent",
     "MaintenanceWindow", "MessageTemplate", "NotificationList", "NotificationSent", "Person",
-    "Poller",
+    "Poller", "PublicComponent", "PublicComponentMember", "StatusPageSettings",
     "StateTransition", "StatusPageEntry", "Team", "Tier", "TimelineEvent",
 ]

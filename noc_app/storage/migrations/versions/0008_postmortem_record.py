@@ -1,7 +1,7 @@
 """post-mortem record and key moments
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0009 (re-chained after main's status page migration; written on 0005)
 Create Date: 2026-12-01 21:48:57.127381
 
 What a post-mortem needs besides root cause and follow-ups: six free-text
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import noc_app.storage.base
 
 revision = '0008'
-down_revision = '0005'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
