@@ -75,8 +75,8 @@ def main() -> None:
         iid = run_script(ws.sessions, smtp.port)
         service = IncidentService(ws.sessions, "alice", clock=Clock(at(130)))
         service.record_postmortem(iid, service.get(iid).version, **TEXTS)
-        service.status_page_update("Payments", "operational", "Payments are working normally again.",
-                                   incident_id=iid)
+        service.status_page_update("EU-West", "operational", "Payments are working normally again.",
+                                   incident_id=iid, title="Card payments failing")
         for e in service.timeline(iid):
             if e.kind in ("restored", "classified"):
                 service.mark_key_moment(iid, e.id)

@@ -143,7 +143,7 @@ INTERNAL_FACTS = (
     "Platform on-call", "chg-101", "Raise db-main connection pool", "Load-test pool size",
     "traffic moved to the replica", "connection pool too small", "kb-1", "pgbouncer",
 )
-PUBLIC = {"status": "Payments are working normally again", "group": "Payments",
+PUBLIC = {"status": "Payments are working normally again", "title": "Card payments failing",
           "customer_summary": "Card payments failed; we moved traffic to standby systems.",
           "customer_prevention": "We are adding capacity alarms to our database tier."}
 
@@ -163,7 +163,8 @@ def plant(sessions, iid: int) -> None:
                                   "lessons_learned")},
                               customer_summary=PUBLIC["customer_summary"],
                               customer_prevention=PUBLIC["customer_prevention"])
-    service.status_page_update(PUBLIC["group"], "operational", PUBLIC["status"], incident_id=iid)
+    service.status_page_update("EU-West", "operational", PUBLIC["status"], incident_id=iid,
+                               title=PUBLIC["title"])
     events = service.timeline(iid)
     for e in events:
         if e.kind in ("restored", "note"):

@@ -1,8 +1,8 @@
 """The customer version: what the support team sends the affected customers after an outage.
 
 Built from an allow-list, never by filtering the internal report: times and
-durations, the public status-page service groups and messages (already
-published), and the two texts written *for customers* in Close.  No internal
+durations, the public status-page components, incident name and messages
+(already published), and the two texts written *for customers* in Close.  No internal
 note, title, person, other customer, component id or internal URL can reach
 it, because nothing else is read.  While those texts are not written, the
 version says so at the top, so it is not sent by mistake.
@@ -30,7 +30,13 @@ CUSTOMER_STATES = {"operational": "operational", "degraded": "degraded performan
 
 
 def _services(facts: ReportFacts) -> list[str]:
-    return sorted({s.service_group for s in facts.status_updates})
+    return sorted({name for s in facts.status_updates for name in s.services})
+
+
+def _public_title(facts: ReportFacts) -> str | None:
+    """The latest public incident name given on the status page (internal titles never are)."""
+    titles = [s.title for s in facts.status_updates if s.title]
+    return titles[-1] if titles else None
 
 
 def _drafted(facts: ReportFacts) -> bool:
@@ -63,11 +69,13 @@ def customer_document(facts: ReportFacts) -> Document:
                   tuple((what, utc(at), duration(after) if at is not None and after is not None else NONE)
                         for what, at, after in customer_times(facts)))
     updates = Table(("When (UTC)", "Service", "State", "Message"),
-                    tuple((utc(s.at), s.service_group, CUSTOMER_STATES.get(s.state, s.state), s.message)
+                    tuple((utc(s.at), ", ".join(s.services), CUSTOMER_STATES.get(s.state, s.state), s.message)
                           for s in facts.status_updates), caption="Status-page updates")
+    public_title = _public_title(facts)
     return Document(
         title="Incident report",
-        subtitle=f"Service disruption of {start.strftime('%Y-%m-%d') if start else NONE}",
+        subtitle=(f"{public_title} · " if public_title else "")
+        + f"Service disruption of {start.strftime('%Y-%m-%d') if start else NONE}",
         banner=" · ".join(banners),
         footer="Incident report for affected customers",
         generated_at=facts.generated_at,
@@ -98,12 +106,13 @@ def customer_json(facts: ReportFacts) -> dict[str, Any]:
             "restored_at": iso(m.moment("restored_at")),
             "in_progress": facts.in_progress,
             "services": _services(facts),
+            "title": _public_title(facts),
             "summary": record.customer_summary,
             "prevention": record.customer_prevention,
             "draft": not _drafted(facts),
         },
         "metrics": m.to_json(),
-        "timeline": [{"at": iso(s.at), "kind": "status_page_update", "service_group": s.service_group,
+        "timeline": [{"at": iso(s.at), "kind": "status_page_update", "services": list(s.services),
                       "state": s.state, "summary": s.message} for s in facts.status_updates],
         "notifications": [{"sent_at": iso(at), "kind": kind} for at, kind in sorted(
             {(n.sent_at, n.template_kind) for n in facts.notifications

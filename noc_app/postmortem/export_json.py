@@ -61,8 +61,9 @@ def internal_json(facts: ReportFacts) -> dict[str, Any]:
         "changes": [{"id": c.id, "at": iso(c.at), "author": c.author, "summary": c.summary,
                      "components": list(c.components), "direct": c.direct} for c in facts.changes],
         "kb_articles": [{"id": a.id, "title": a.title, "reasons": list(a.reasons)} for a in facts.articles],
-        "status_page_updates": [{"at": iso(s.at), "service_group": s.service_group, "state": s.state,
-                                 "message": s.message} for s in facts.status_updates],
+        "status_page_updates": [{"at": iso(s.at), "service_group": s.service_group, "services": list(s.services),
+                                 "state": s.state, "message": s.message, "title": s.title}
+                                for s in facts.status_updates],
         "definitions": {name: d.sentence for name, d in {**DEFINITIONS, **EXTRA_DEFINITIONS}.items()},
         "audience": "internal",
         "generated_at": iso(facts.generated_at),

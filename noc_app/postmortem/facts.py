@@ -106,6 +106,8 @@ class StatusUpdateFact:
     service_group: str
     state: str
     message: str
+    services: tuple[str, ...] = ()  # the public component names it named (as the status page shows them)
+    title: str | None = None  # the public incident name, when one was given
 
 
 @dataclass(frozen=True)
@@ -205,8 +207,11 @@ def load_report_facts(session: Session, incident_id: int, now: dt.datetime) -> R
         for f in session.scalars(select(db.FollowUpAction)
                                  .where(db.FollowUpAction.incident_id == incident_id)
                                  .order_by(db.FollowUpAction.id)))
+    public_names = dict(session.execute(select(db.PublicComponent.id, db.PublicComponent.name)).all())
     status_updates = tuple(
-        StatusUpdateFact(s.at, s.service_group, s.state, s.message)
+        StatusUpdateFact(s.at, s.service_group, s.state, s.message,
+                         tuple(public_names.get(c, c) for c in (s.components or ())) or (s.service_group,),
+                         s.title or None)
         for s in session.scalars(select(db.StatusPageEntry)
                                  .where(db.StatusPageEntry.incident_id == incident_id)
                                  .order_by(db.StatusPageEntry.at, db.StatusPageEntry.id)))
