@@ -20,6 +20,7 @@ from noc_app.incidents.values import TimelineEntry
 from noc_app.postmortem.metrics import HowSoon, compute_metrics
 from noc_app.postmortem.reader import load_metric_inputs
 from noc_app.postmortem.record import PostmortemRecord, record_of
+from noc_app.statuspage.config import from_database as public_page
 from noc_app.storage import models as db
 
 #: How far back a change still counts as "correlated" with the incident.
@@ -207,7 +208,8 @@ def load_report_facts(session: Session, incident_id: int, now: dt.datetime) -> R
         for f in session.scalars(select(db.FollowUpAction)
                                  .where(db.FollowUpAction.incident_id == incident_id)
                                  .order_by(db.FollowUpAction.id)))
-    public_names = dict(session.execute(select(db.PublicComponent.id, db.PublicComponent.name)).all())
+    # Public names as the status page shows them ([[status_page.component]], or one per group).
+    public_names = {c.id: c.name for c in public_page(session).components}
     status_updates = tuple(
         StatusUpdateFact(s.at, s.service_group, s.state, s.message,
                          tuple(public_names.get(c, c) for c in (s.components or ())) or (s.service_group,),
