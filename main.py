@@ -54,6 +54,19 @@ def _install_pdf_renderer() -> None:
         qt_write_pdf(html, path, title, footer)
 
     pdf_hook.install(write_pdf)
+    _install_postmortem_chart()
+
+
+def _install_postmortem_chart() -> None:
+    """The post-mortem's chart is drawn by the component detail view's code (Qt, imported when used)."""
+    from noc_app.postmortem import chart
+
+    def draw_chart(request):
+        from widgets.postmortem.chart_image import render_chart
+
+        return render_chart(request)
+
+    chart.install(draw_chart)
 
 
 def run_gui(args) -> int:

@@ -50,6 +50,21 @@ IMPACT_MINUTES = {"enterprise": 97.0, "partner": 97.0, "standard": 97.0}  # 14:5
 WEIGHTED_MINUTES = 97.0 * (10 + 3 + 1)
 
 
+def samples(step_s: int = 20) -> list[db.CheckSample]:
+    """What the checks saw from 30 min before to 2 h after recording: slow, then down, then back."""
+    out = []
+    for key, down_from, down_to in (("db-main#0", -7, 90), ("api#0", -6, 90)):
+        for i in range(-30 * 60 // step_s, 120 * 60 // step_s):
+            minute = i * step_s / 60
+            down = down_from <= minute < down_to
+            slow = -20 <= minute < down_from
+            out.append(db.CheckSample(check_key=key, at=at(minute), status="DOWN" if down else "OK",
+                                      latency_ms=None if down else (900.0 if slow else 40.0 + (i % 7) * 5),
+                                      http_status=None if down else 200,
+                                      error="connection refused" if down else None))
+    return out
+
+
 def prepare(sessions) -> None:
     """The outage as the poller confirmed it, and the templates the script sends."""
     with transaction(sessions) as s:
@@ -62,6 +77,7 @@ def prepare(sessions) -> None:
                                  from_status="OK", to_status="DEGRADED", reason="slow"))
         s.add(db.StateTransition(check_key="db-main#0", component_id="db-main", at=at(-85),
                                  from_status="DEGRADED", to_status="OK", reason=None))
+        s.add_all(samples())
         s.get(db.Customer, "globex").email = "it@globex.example"
         s.add_all([
             db.MessageTemplate(id="customer-update", name="Customer: update", audience="customers",
@@ -108,3 +124,48 @@ def run_script(sessions, smtp_port: int, *, close: bool = True) -> int:
                       [("Load-test pool size changes", "bob", at(7 * 24 * 60))], "alice",
                       at(3 * 24 * 60), service.get(iid).version)
     return iid
+
+
+# -- the customer-version test: unique strings in every internal field ------------------------
+
+PLANTED = {
+    "title": "zqxTITLEplant", "manifestation": "zqxMANIFESTplant", "note": "zqxNOTEplant",
+    "restore_step": "zqxSTEPplant", "role": "zqxROLEplant", "summary": "zqxSUMMARYplant",
+    "triggered_by": "zqxTRIGGERplant", "went_well": "zqxWELLplant", "went_wrong": "zqxWRONGplant",
+    "got_lucky": "zqxLUCKYplant", "lessons_learned": "zqxLESSONplant",
+    "internal_url": "https://wiki.corp.internal/zqxURLplant",
+}
+#: Internal facts already in the script and the topology: people, other customers, ids, URLs.
+INTERNAL_FACTS = (
+    "Checkout failing", "API answers 503", "Alice Martin", "Bob Okafor", "alice@vigil.example",
+    "ops@acme.example", "it@globex.example", "ACME Corp", "Globex", "ChannelCo", "channelco",
+    "db-main", "Primary database", "Public API", "127.0.0.1", "47800", "platform-oncall",
+    "Platform on-call", "chg-101", "Raise db-main connection pool", "Load-test pool size",
+    "traffic moved to the replica", "connection pool too small", "kb-1", "pgbouncer",
+)
+PUBLIC = {"status": "Payments are working normally again", "title": "Card payments failing",
+          "customer_summary": "Card payments failed; we moved traffic to standby systems.",
+          "customer_prevention": "We are adding capacity alarms to our database tier."}
+
+
+def plant(sessions, iid: int) -> None:
+    """Write a unique string into every internal field (and the public texts) of incident ``iid``."""
+    service = IncidentService(sessions, "alice", clock=Clock(at(120)))
+    p = PLANTED
+    service.record(iid, service.get(iid).version, title="Checkout failing " + p["title"],
+                   manifestation=f"API answers 503 {p['manifestation']} see {p['internal_url']}")
+    service.add_note(iid, f"{p['note']} runbook {p['internal_url']}")
+    service.add_restore_step(iid, p["restore_step"])
+    service.add_participant(iid, "bob", p["role"])
+    service.record_postmortem(iid, service.get(iid).version,
+                              **{k: p[k] + " " + p["internal_url"] for k in
+                                 ("summary", "triggered_by", "went_well", "went_wrong", "got_lucky",
+                                  "lessons_learned")},
+                              customer_summary=PUBLIC["customer_summary"],
+                              customer_prevention=PUBLIC["customer_prevention"])
+    service.status_page_update("EU-West", "operational", PUBLIC["status"], incident_id=iid,
+                               title=PUBLIC["title"])
+    events = service.timeline(iid)
+    for e in events:
+        if e.kind in ("restored", "note"):
+            service.mark_key_moment(iid, e.id)

@@ -3,3 +3,7 @@
 ``metrics`` is pure (plain inputs in, a frozen ``HowSoon`` out); ``reader``
 loads its inputs from a database session.
 """
+
+# Kept here (no imports) so the command line's parser can offer them cheaply.
+EXPORT_FORMATS = ("html", "md", "json", "pdf")
+AUDIENCES = ("internal", "customer")

@@ -47,7 +47,7 @@ class Incident(Base):
         ForeignKey("people.id", ondelete="SET NULL")
     )
     postmortem_due_at: Mapped[dt.datetime | None]
-    # The post-mortem record (migration 0008): free text kept exactly as typed.
+    # The post-mortem record (migration 0012): free text kept exactly as typed.
     summary: Mapped[str] = mapped_column(Text, default="", server_default="")
     triggered_by: Mapped[str] = mapped_column(Text, default="", server_default="")
     went_well: Mapped[str] = mapped_column(Text, default="", server_default="")

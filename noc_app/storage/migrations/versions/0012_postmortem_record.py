@@ -1,7 +1,7 @@
 """post-mortem record and key moments
 
-Revision ID: 0008
-Revises: 0005
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01 21:48:57.127381
 
 What a post-mortem needs besides root cause and follow-ups: six free-text
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 import noc_app.storage.base
 
-revision = '0008'
-down_revision = '0005'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
