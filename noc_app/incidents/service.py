@@ -298,6 +298,8 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, Postmortem
         the public incident name (internal titles never reach the page).
         ``service_group`` is the pre-0009 way to name one public component.
         """
+        if service_group is not None:
+            service_group = check_text(service_group, "service_group", max_len=100)
         state_e = as_enum(StatusPageState, state, "state")
         message = check_text(message, "message", required=True)
         at = check_aware(at, "at") or self._now()
