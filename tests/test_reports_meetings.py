@@ -121,6 +121,9 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
         ("daily", "--date", "yesterday"): '"yesterday" is not a date',
         ("customer-success", "--week", "2026-W60"): '"2026-W60" is not an ISO week',
         ("spof", "--tz", "Mars/Olympus"): 'unknown timezone "Mars/Olympus"',
+        ("availability", "--from", "2026-11-02", "--to", "2026-11-02", "--customer", "acme", "--group", "Core"):
+            "argument --group: not allowed with argument --customer",
+        ("availability", "--to", "2026-11-02"): "the following arguments are required: --from",
     }
     for args, expected in cases.items():
         result = cli("report", *args, "--db", db, "--out", out)
