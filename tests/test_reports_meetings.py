@@ -52,7 +52,8 @@ def run_report(kind: str, fmt: str, out: Path, db_url: str, *extra: str) -> str:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
-def test_every_report_in_every_format(scenario_db, tmp_path):
+def test_every_report_in_every_format(scenario_db, tmp_path, qapp):
+    # qapp first: the PDF renderer would otherwise make a bare QGuiApplication, and a later widget test aborts.
     texts = {(kind, fmt): run_report(kind, fmt, tmp_path / f"{kind}.{fmt}", scenario_db)
              for kind in REPORTS for fmt in ("html", "md", "csv", "json", "pdf")}
 
