@@ -19,6 +19,7 @@ import os
 import sys
 
 from noc_app.cli import build_parser
+from noc_app.cli.closed_pipe import silence_stdout
 from noc_app.cli.errors import EXIT_USAGE, CliError, explain, print_error
 
 FREEZE_AFTER_MS = 5000  # start-up done, first data shown
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         return run(args) if run else run_gui(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        silence_stdout()  # the reader (head, less) has gone: not an error
+        return 0
     except Exception as exc:  # noqa: BLE001 - the command line shows one line, never a traceback
         message, code = explain(exc)
         print_error(message)
@@ -48,6 +52,19 @@ def _install_pdf_renderer() -> None:
         qt_write_pdf(html, path, title, footer)
 
     pdf_hook.install(write_pdf)
+    _install_postmortem_chart()
+
+
+def _install_postmortem_chart() -> None:
+    """The post-mortem's chart is drawn by the component detail view's code (Qt, imported when used)."""
+    from noc_app.postmortem import chart
+
+    def draw_chart(request):
+        from widgets.postmortem.chart_image import render_chart
+
+        return render_chart(request)
+
+    chart.install(draw_chart)
 
 
 def run_gui(args) -> int:
@@ -124,12 +141,37 @@ def _run_window(workspace, args, embedded: bool) -> int:
     # all, a 120 ms stall on the GUI thread now and then; frozen, it is left
     # out and a full collection takes well under a millisecond.
     QTimer.singleShot(FREEZE_AFTER_MS, gc.freeze)
+    keep_alive = _quit_on_sigterm(app)  # noqa: F841 - the timer must live as long as the loop
+    code = 0
     try:
         if args.screenshot:
             schedule_screenshots(app, window, pages, args.screenshot, ready=lambda: _all_reported(store.board))
-        return app.exec()
+        code = app.exec()
     finally:
-        stop_source()
+        report = stop_source()
+    # The embedded poller writes what it measured before exiting, or keeps it for the next start.
+    summary = report.summary() if report is not None else ""
+    if summary:
+        print_error(summary)
+    return code or (1 if report is not None and report.kept else 0)
+
+
+def _quit_on_sigterm(app):
+    """SIGTERM (a logout, systemd, kill) closes the app the same way as its window: nothing lost.
+
+    Python runs signal handlers only between bytecodes, and Qt's event loop
+    is C++: a timer hands control back to Python every 200 ms so the handler
+    gets to run.
+    """
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    timer = QTimer()
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
+    return timer
 
 
 def _start_poller(store, workspace, window):
@@ -144,7 +186,7 @@ def _start_poller(store, workspace, window):
     machines = service.scheduler.machines
     service.listeners.append(lambda r, o: feed.push(r, o, machines[r.check_key].since))
     service.start()
-    return service.stop
+    return service.stop  # returns a StopReport: written, or kept for replay
 
 
 def _start_database_feed(store, workspace, window):
@@ -156,7 +198,12 @@ def _start_database_feed(store, workspace, window):
     feed.problem.connect(window.show_problem)
     feed.recovered.connect(lambda: window.show_problem(""))
     feed.start()
-    return feed.stop
+
+    def stop():
+        feed.stop()
+        return None  # nothing of ours to write: the pollers own the results
+
+    return stop
 
 
 def _build_workstation(store, workspace, args):

@@ -42,6 +42,7 @@ def prepare_database(engine: Engine) -> None:
     head = migrate.head_revision()
     if current == head:
         return
+    migrate.refuse_newer(current)  # "run db upgrade" would not help: the app is the older one
     if engine.dialect.name == "sqlite" or current is None:
         migrate.upgrade(engine)
         return

@@ -274,8 +274,12 @@ def test_demo_script_tells_the_database_outage_story():
     assert script.cycle_s == 360
     assert all(s.state is DemoState.OK for s in script.states_at(0).values())
 
+    # First the standby fails alone: redundancy lost, nobody hurt yet.
+    assert script.states_at(30)["db-replica"].state is DemoState.DOWN
+    assert script.states_at(30)["db-main"].state is DemoState.OK
     during = script.states_at(120)
     assert during["db-main"].state is DemoState.DOWN
+    assert during["db-replica"].state is DemoState.DOWN  # no standby to fail over to
     for symptom in ("api", "workers", "billing"):
         assert during[symptom].state is DemoState.DOWN, symptom
     assert "reporting" not in during  # never mentioned: always ok
@@ -339,6 +343,18 @@ def test_topology_passes_the_schema(topology):
     TopologyFile.model_validate(topology)
 
 
+def dependencies(topology, component) -> set[str]:
+    """Every component id ``component`` depends on, redundancy group members included."""
+    named = {g["id"]: g["any_of"] for g in topology.get("redundancy", [])}
+    out: set[str] = set()
+    for entry in component["depends_on"]:
+        if isinstance(entry, dict):
+            out |= set(entry["any_of"])
+        else:
+            out |= set(named.get(entry, [entry]))
+    return out
+
+
 def test_topology_references_exist(topology):
     components = {c["id"] for c in topology["component"]}
     people = {p["id"] for p in topology["person"]}
@@ -346,7 +362,7 @@ def test_topology_references_exist(topology):
     assert len(components) == len(topology["component"])
     assert len({c["id"] for c in topology["customer"]}) == len(topology["customer"])
     for component in topology["component"]:
-        assert set(component["depends_on"]) <= components, component["id"]
+        assert dependencies(topology, component) <= components, component["id"]
         assert component["team"] in teams
     for customer in topology["customer"]:
         used = {u if isinstance(u, str) else u["component"] for u in customer["uses"]}
@@ -360,7 +376,7 @@ def test_topology_references_exist(topology):
 
 
 def test_dependency_graph_is_acyclic(topology):
-    remaining = {c["id"]: set(c["depends_on"]) for c in topology["component"]}
+    remaining = {c["id"]: dependencies(topology, c) for c in topology["component"]}
     while remaining:
         leaves = [cid for cid, deps in remaining.items() if not deps]
         assert leaves, f"cycle among {sorted(remaining)}"

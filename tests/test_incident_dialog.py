@@ -123,8 +123,22 @@ def test_whole_incident_through_the_dialog(env, qtbot):
     click(qtbot, dlg, p, p.add_button)
     snap(dlg, qtbot, lambda s: s.participants == {"bob": "dba"})
 
-    # Notify: preview shows exactly the affected customers; sending reaches exactly them.
+    # Notify offers the status page first: its step is at the top, pre-ticked from the incident's components.
     n = dlg.notify
+    sp = n.status_page
+    assert n.layout().itemAt(0).widget() is sp
+    qtbot.waitUntil(lambda: sp.components.count() > 0 and sp.chosen() == ["eu-west"], timeout=WAIT)
+    assert sp.last.text() == "Nothing posted on the status page for this incident yet."
+    pick(sp.state, "major_outage")
+    pick(sp.incident_status, "investigating")
+    sp.title.setText("Checkout unavailable")
+    sp.message.setPlainText("We are investigating failed checkouts.")
+    click(qtbot, dlg, n, sp.post_button)
+    qtbot.waitUntil(lambda: sp.message.toPlainText() == "", timeout=WAIT)
+    qtbot.waitUntil(lambda: "failed checkouts" in sp.last.text(), timeout=WAIT)
+    assert sp.last.text().startswith("Last status-page update under a minute ago") and "investigating" in sp.last.text()
+
+    # Notify: preview shows exactly the affected customers; sending reaches exactly them.
     pick(n.audience, "customers")
     qtbot.waitUntil(lambda: n.template.findData("customer-initial") >= 0, timeout=WAIT)
     pick(n.template, "customer-initial")
@@ -167,11 +181,11 @@ def test_whole_incident_through_the_dialog(env, qtbot):
     r.summary.setPlainText("pgbouncer restarted, pool drained")
     click(qtbot, dlg, r, r.restore_button)
     snap(dlg, qtbot, lambda s: s.restored_at is not None and s.restore_path == "resolve")
-    qtbot.waitUntil(lambda: r.group.count() > 0, timeout=WAIT)
-    pick(r.state, "operational")
-    r.message.setPlainText("All systems normal")
-    click(qtbot, dlg, r, r.status_button)
-    qtbot.waitUntil(lambda: r.message.toPlainText() == "", timeout=WAIT)
+    pick(sp.state, "operational")
+    pick(sp.incident_status, "resolved")
+    sp.message.setPlainText("All systems normal")
+    click(qtbot, dlg, n, sp.post_button)
+    qtbot.waitUntil(lambda: sp.message.toPlainText() == "", timeout=WAIT)
 
     # Close: root cause, a follow-up with its owner, the post-mortem owner and date.
     cl = dlg.close_section
@@ -183,7 +197,8 @@ def test_whole_incident_through_the_dialog(env, qtbot):
     snap(dlg, qtbot, lambda s: s.closed_at is not None)
 
     kinds = [k for k in (e.kind for e in service.timeline(iid)) if k != "check_transition"]
-    assert kinds == ["opened", "classified", "manager_assigned", "participant_added", "notification_sent",
+    assert kinds == ["opened", "classified", "manager_assigned", "participant_added", "status_page_update",
+                     "notification_sent",
                      "escalated", "acknowledged", "note", "restored", "status_page_update", "root_cause",
                      "follow_up_added", "closed"]
     notes = [e.summary for e in service.timeline(iid) if e.kind == "note"]

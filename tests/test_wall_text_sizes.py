@@ -55,7 +55,8 @@ def _outage(store: BoardStore) -> None:
     now = dt.datetime.now(UTC)
     topology = store.board.topology
     for check in topology.checks:
-        status = Status.DOWN if check.component_id == "db-main" else Status.OK
+        # Both members of the demo's database pair (db-failover): one alone hurts nobody.
+        status = Status.DOWN if check.component_id in ("db-main", "db-replica") else Status.OK
         store.apply(CheckView(check.key, check.component_id, status, status, now, 12.0,
                               "connection refused" if status is Status.DOWN else None, False, now, True))
     assert store.board.result.impacted_count > 0

@@ -106,7 +106,7 @@ def test_font_never_below_floor_and_pages_when_crowded():
 
 
 def test_demo_outage_is_legible_at_1080p(qtbot):
-    """The 5 m floor (1/45 of the height) holds on a 1080p wall with all 37 demo tiles on one page."""
+    """The 5 m floor (1/45 of the height) holds on a 1080p wall with all 40 demo tiles on one page."""
     store = BoardStore(StatusBoard(load_topology(DEMO_TOPOLOGY_PATH)))
     store.apply_many(outage_views(store.board.topology))
     wall = ComponentWall(store)
@@ -119,7 +119,7 @@ def test_demo_outage_is_legible_at_1080p(qtbot):
     floor = wall_text_px(1080)
     assert floor >= 1080 / 45 - 1 and wall.floor_px == floor
     tiles = [wall.tile_at(c.id) for c in store.board.topology.components]
-    assert len(tiles) == 37 and wall.page_count() == 1
+    assert len(tiles) == 40 and wall.page_count() == 1
     assert all(t.rect is not None and t.font_px >= floor for t in tiles)
     assert wall.tile_at("db-main").facts.labels == ("CAUSE",)
     assert wall.tile_at("web-eu").status == Status.IMPACTED

@@ -12,7 +12,7 @@ from noc_app.durations import format_duration
 from noc_app.live import ComponentView
 from widgets.flat_table import FlatTableModel
 from widgets.board_store import BoardStore
-from widgets.theme import look
+from widgets.theme import AT_RISK, look
 
 COLUMNS = ("Status", "Component", "Group", "Latency", "For", "Why")
 STATUS, NAME, GROUP, LATENCY, SINCE, REASON = range(len(COLUMNS))
@@ -48,9 +48,9 @@ class ComponentStatusModel(FlatTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(view, column)
         if role == Qt.ItemDataRole.BackgroundRole and column == STATUS:
-            return QColor(look(view.status).colour)
+            return QColor(_look(view).colour)
         if role == Qt.ItemDataRole.ForegroundRole and column == STATUS:
-            return QColor(look(view.status).text_colour)
+            return QColor(_look(view).text_colour)
         if role == Qt.ItemDataRole.FontRole and column in (STATUS, NAME):
             font = QFont()
             font.setBold(True)
@@ -64,7 +64,7 @@ class ComponentStatusModel(FlatTableModel):
     @staticmethod
     def _display(view: ComponentView, column: int):
         if column == STATUS:
-            return f"{look(view.status).symbol} {look(view.status).word}"
+            return f"{_look(view).symbol} {_look(view).word}"
         if column == NAME:
             return view.name
         if column == GROUP:
@@ -99,8 +99,14 @@ class ComponentStatusModel(FlatTableModel):
         return self._views[component_id]
 
 
+def _look(view: ComponentView):
+    return AT_RISK if view.at_risk else look(view.status)
+
+
 def _why(view: ComponentView) -> str:
     parts = []
+    if view.at_risk:
+        parts.append("redundancy lost: " + ", ".join(view.lost) + " (no customer affected)")
     if view.probable_cause:
         parts.append("PROBABLE CAUSE")
     elif view.is_symptom:

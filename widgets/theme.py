@@ -34,6 +34,11 @@ LOOKS: dict[Status, StatusLook] = {
 }
 
 
+#: Not a status: an OK component whose redundancy group lost members (issue 14).
+#: Okabe-Ito yellow, and always with its word and symbol.
+AT_RISK = StatusLook("AT RISK", "⚠", "#F0E442", "#000000")
+
+
 def look(status: Status) -> StatusLook:
     return LOOKS[status]
 

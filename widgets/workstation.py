@@ -6,6 +6,7 @@ import getpass
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QSplitter
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.incidents import ChannelConfig, IncidentService, Outbox
@@ -17,6 +18,7 @@ from widgets.main_window import MainWindow
 from widgets.views import AlertBanner, AlertNotifier, AlertsView, CustomerImpactView, DependencyMapView
 from widgets.views.alert_acks import AlertAckSharer
 from widgets.incidents import IncidentDialog, IncidentsBoard, IncidentWorker, recover_drafts
+from widgets.postmortem.closed_panel import ClosedIncidentsPanel
 from widgets.views.component_detail import ComponentDetailView
 
 
@@ -30,7 +32,7 @@ def build_workstation(store: BoardStore, sessions: sessionmaker[Session], title:
     alerts = AlertsView(store, user=_user())
     window.add_view("alerts", "Alerts", alerts)
     incidents = IncidentDesk(window, IncidentService(sessions, author=_user(), channels=channels))
-    window.add_view("incidents", "Incidents", incidents.board)
+    window.add_view("incidents", "Incidents", incidents.view)
     alerts.openIncident.connect(lambda alert: incidents.open(alert=alert))
     components.incidentRequested.connect(lambda cid: incidents.open(component_ids=[cid]))
     banner = AlertBanner()
@@ -89,8 +91,16 @@ class IncidentDesk:
         self.window = window
         self.worker = IncidentWorker(service, Outbox(data_dir() / "outbox"), parent=window)
         self.board = IncidentsBoard(self.worker)
+        # Closed incidents and their how-soon figures under the open ones (the wall shows only the board).
+        self.closed = ClosedIncidentsPanel(self.worker)
+        self.view = QSplitter(Qt.Orientation.Vertical)
+        self.view.addWidget(self.board)
+        self.view.addWidget(self.closed)
+        self.view.setStretchFactor(0, 3)
+        self.view.setStretchFactor(1, 2)
         self.dialogs: dict[int, IncidentDialog] = {}
         self.board.openIncident.connect(lambda incident_id: self.open(incident_id))
+        self.closed.openIncident.connect(lambda incident_id: self.open(incident_id))
         self.board.updateDue.connect(
             lambda incident_id: window.show_problem(f"Customer update due now for incident #{incident_id}"))
 

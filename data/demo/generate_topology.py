@@ -70,7 +70,8 @@ ESCALATION_POLICIES = [
      [("0s", ["carol"]), ("10m", ["heidi"]), ("30m", ["alice", "grace"])]),
     ("payments-oncall", "Payments on-call", ["billing", "payment-gateway"],
      [("0s", ["olivia"]), ("15m", ["peggy"]), ("30m", ["grace"])]),
-    ("network-oncall", "Network on-call", ["dns", "cdn", "lb-eu", "lb-us", "uplink-eu", "uplink-us"],
+    ("network-oncall", "Network on-call",
+     ["dns", "dns-2", "cdn", "lb-eu", "lb-eu-b", "lb-us", "lb-us-b", "uplink-eu", "uplink-us"],
      [("0s", ["ivan"]), ("10m", ["niaj"]), ("20m", ["grace"])]),
 ]
 
@@ -144,11 +145,17 @@ def check(fmt: str, **extra) -> dict:
 # (id, name, group, team, kind, criticality, description, depends_on, check or None)
 COMPONENTS = [
     # -- Global ---------------------------------------------------------------
-    ("dns", "Public DNS", "Global", "network", "dns", "critical",
-     "Authoritative DNS for vigil.example (two providers)", [],
+    ("dns", "DNS provider A", "Global", "network", "dns", "critical",
+     "Authoritative DNS for vigil.example, first of two providers", [],
      check("plain", keyword="OK", interval="30s")),
-    ("cdn", "CDN edge", "Global", "network", "cdn", "high",
-     "Static assets and the web app shell", ["dns"], check("plain", answer_as="auto")),
+    ("dns-2", "DNS provider B", "Global", "network", "dns", "critical",
+     "Authoritative DNS for vigil.example, second provider (same zone)", [],
+     check("plain", keyword="OK", interval="30s")),
+    ("cdn", "Web front door (CDN)", "Global", "network", "cdn", "critical",
+     "app.vigil.example: static assets, and the app routed to the nearest web region "
+     "(origin failover to the other)",
+     ["dns-providers", {"any_of": ["web-eu", "web-us"], "need": 1}],
+     check("plain", answer_as="auto")),
     ("object-storage", "Object storage", "Global", "platform", "storage", "high",
      "Attachments, exports and backups (S3-compatible)", [], check("plain")),
     ("email-provider", "E-mail provider (MailRelay)", "Global", "platform", "vendor", "medium",
@@ -158,7 +165,7 @@ COMPONENTS = [
     ("payment-gateway", "Payment gateway (PayFlow)", "Global", "payments", "vendor", "critical",
      "Card payments and mandates", [], check("health+json", interval="30s", timeout="10s")),
     ("status-page", "Public status page", "Global", "noc", "service", "low",
-     "status.vigil.example, hosted outside our data centres", ["dns", "cdn"],
+     "status.vigil.example, hosted outside our data centres", ["dns-providers"],
      check("plain", interval="1m")),
     # -- EU-West --------------------------------------------------------------
     ("uplink-eu", "EU-West uplinks", "EU-West", "network", "network", "critical",
@@ -166,8 +173,12 @@ COMPONENTS = [
      check("plain", interval="5s", retries=3)),
     ("dc-eu-west", "EU-West data centre", "EU-West", "network", "datacenter", "critical",
      "Derived: no check of its own; reflects its uplinks", ["uplink-eu"], None),
-    ("lb-eu", "EU-West load balancers", "EU-West", "network", "lb", "critical",
-     "HAProxy pair in front of the EU-West services", ["dc-eu-west", "dns"], check("plain")),
+    ("lb-eu", "EU-West LB A", "EU-West", "network", "lb", "critical",
+     "HAProxy in front of the EU-West services (active)", ["dc-eu-west", "dns-providers"],
+     check("plain")),
+    ("lb-eu-b", "EU-West LB B", "EU-West", "network", "lb", "critical",
+     "HAProxy in front of the EU-West services (standby, shared VIP)",
+     ["dc-eu-west", "dns-providers"], check("plain")),
     ("k8s-eu", "EU-West Kubernetes cluster", "EU-West", "platform", "cluster", "critical",
      "Runs every EU-West service", ["dc-eu-west"], check("k8s")),
     ("cache-eu", "EU-West Redis cache", "EU-West", "platform", "cache", "high",
@@ -179,28 +190,31 @@ COMPONENTS = [
      "The transactional database: accounts, projects, invoices", ["dc-eu-west"],
      check("health+json", interval="5s", degraded_ms=800)),
     ("db-replica", "Read replica", "EU-West", "data", "database", "high",
-     "Streaming replica of db-main; feeds the reporting ETL", ["db-main"], check("health+json")),
+     "Streaming standby of db-main, promoted on failover; feeds the reporting ETL",
+     ["dc-eu-west"], check("health+json")),
     ("db-reporting", "Reporting database", "EU-West", "data", "database", "medium",
      "Analytics warehouse, loaded nightly and hourly", ["dc-eu-west"], check("health+json")),
     ("search", "Search (Elasticsearch)", "EU-West", "data", "search", "medium",
      "Full-text search over projects and documents", ["k8s-eu"], check("elasticsearch")),
     ("auth", "Authentication (SSO)", "EU-West", "platform", "service", "critical",
-     "Logins, SSO and API tokens", ["k8s-eu", "cache-eu", "db-main"],
+     "Logins, SSO and API tokens", ["k8s-eu", "cache-eu", "db-failover"],
      check("spring", json={"path": "status", "equals": "UP"})),
     ("api", "Public API", "EU-West", "platform", "service", "critical",
      "REST API used by the web app, mobile apps and integrations",
-     ["lb-eu", "k8s-eu", "auth", "db-main", "cache-eu", "queue"], check("spring")),
+     ["lb-eu-pair", "k8s-eu", "auth", "db-failover", "cache-eu", "queue"], check("spring")),
     ("web-eu", "Web app (EU-West)", "EU-West", "platform", "service", "high",
-     "The customer web application for EU and APAC", ["lb-eu", "cdn", "api", "auth"],
+     "The customer web application for EU and APAC (an origin of the front door; "
+     "browsers call the API directly)",
+     ["lb-eu-pair", "k8s-eu", "auth"],
      check("health+json")),
     ("workers", "Background workers", "EU-West", "platform", "service", "high",
-     "Imports, exports, recurring jobs", ["k8s-eu", "queue", "db-main", "object-storage"],
+     "Imports, exports, recurring jobs", ["k8s-eu", "queue", "db-failover", "object-storage"],
      check("k8s")),
     ("scheduler", "Job scheduler", "EU-West", "platform", "service", "medium",
-     "Cron-like scheduling of recurring jobs", ["k8s-eu", "db-main", "queue"], check("k8s")),
+     "Cron-like scheduling of recurring jobs", ["k8s-eu", "db-failover", "queue"], check("k8s")),
     ("billing", "Billing", "EU-West", "payments", "service", "high",
      "Subscriptions, invoices and payment collection",
-     ["k8s-eu", "db-main", "payment-gateway", "queue"],
+     ["k8s-eu", "db-failover", "payment-gateway", "queue"],
      check("spring", json={"path": "status", "equals": "UP"})),
     ("notifications", "Notifications", "EU-West", "platform", "service", "medium",
      "E-mail, SMS and in-app notifications",
@@ -220,7 +234,7 @@ COMPONENTS = [
     ("file-service", "File uploads", "EU-West", "platform", "service", "medium",
      "Upload and download of attachments", ["k8s-eu", "object-storage", "auth"], check("plain")),
     ("admin-portal", "Customer admin portal", "EU-West", "platform", "service", "low",
-     "Account administration for customer admins", ["lb-eu", "api", "auth"],
+     "Account administration for customer admins", ["lb-eu-pair", "api", "auth"],
      check("plain", answer_as="auto")),
     # -- US-East --------------------------------------------------------------
     ("uplink-us", "US-East uplinks", "US-East", "network", "network", "critical",
@@ -228,18 +242,51 @@ COMPONENTS = [
      check("plain", interval="5s", retries=3)),
     ("dc-us-east", "US-East data centre", "US-East", "network", "datacenter", "critical",
      "Derived: no check of its own; reflects its uplinks", ["uplink-us"], None),
-    ("lb-us", "US-East load balancers", "US-East", "network", "lb", "critical",
-     "HAProxy pair in front of the US-East edge", ["dc-us-east", "dns"], check("plain")),
+    ("lb-us", "US-East LB A", "US-East", "network", "lb", "critical",
+     "HAProxy in front of the US-East edge (active)", ["dc-us-east", "dns-providers"],
+     check("plain")),
+    ("lb-us-b", "US-East LB B", "US-East", "network", "lb", "critical",
+     "HAProxy in front of the US-East edge (standby, shared VIP)",
+     ["dc-us-east", "dns-providers"], check("plain")),
     ("k8s-us", "US-East Kubernetes cluster", "US-East", "platform", "cluster", "high",
      "Runs the US-East edge services", ["dc-us-east"], check("k8s")),
     ("cache-us", "US-East Redis cache", "US-East", "platform", "cache", "medium",
      "Edge cache for US-East", ["dc-us-east"], check("plain", degraded_ms=200)),
     ("api-edge-us", "API edge (US-East)", "US-East", "platform", "service", "high",
-     "Regional API edge; proxies writes to the EU-West API", ["lb-us", "k8s-us", "cache-us", "api"],
+     "Regional API edge; proxies writes to the EU-West API",
+     ["lb-us-pair", "k8s-us", "cache-us", "api"],
      check("spring", answer_as="auto")),
     ("web-us", "Web app (US-East)", "US-East", "platform", "service", "high",
-     "The customer web application for the Americas",
-     ["lb-us", "cdn", "api-edge-us", "auth"], check("health+json")),
+     "The customer web application for the Americas (an origin of the front door; "
+     "browsers call the US API edge directly)",
+     ["lb-us-pair", "k8s-us", "auth"], check("health+json")),
+]
+
+#: Redundancy groups named once and used by id in depends_on (issue 14). The
+#: web tier's two regions are written inline on "cdn" (the front door) instead,
+#: to show both forms.
+#: Honest single points of failure stay: each data centre (both halves of its
+#: load-balancer pair and both databases live in it), the EU Kubernetes cluster,
+#: the cache, the queue, auth and the API itself.
+REDUNDANCY = [
+    ("dns-providers", ["dns", "dns-2"], 1, "Two DNS providers serving the same zone"),
+    ("lb-eu-pair", ["lb-eu", "lb-eu-b"], 1, "HAProxy pair with a shared virtual IP"),
+    ("lb-us-pair", ["lb-us", "lb-us-b"], 1, "HAProxy pair with a shared virtual IP"),
+    ("db-failover", ["db-main", "db-replica"], 1,
+     "Primary database and its standby (promoted on failover)"),
+]
+
+# What the public status page shows: public names over internal components (never the internal list).
+STATUS_PAGE = {"name": "Vigil Cloud Status", "url": "https://status.vigil-cloud.example", "time_zone": "Europe/Paris"}
+PUBLIC_COMPONENTS = [
+    ("app", "Web application", "app.vigil-cloud.example in Europe and North America",
+     ["web-eu", "web-us", "lb-eu", "lb-us", "cdn"]),
+    ("api", "API", "The public REST API and sign-in", ["api", "api-edge-us", "auth"]),
+    ("payments", "Payments and billing", "", ["billing", "payment-gateway"]),
+    ("reports", "Reports and exports", "", ["reporting", "reporting-etl", "file-service"]),
+    ("search", "Search", "", ["search", "search-indexer"]),
+    ("notifications", "E-mail, SMS and webhooks", "", ["notifications", "email-provider", "sms-provider", "webhooks"]),
+    ("jobs", "Background jobs", "Imports, scheduled jobs", ["workers", "scheduler", "queue"]),
 ]
 
 MAINTENANCE = [
@@ -384,7 +431,9 @@ def make_customers(rng: random.Random) -> list[dict]:
 
 
 def _uses(tier: str, american: bool, rng: random.Random) -> list:
-    web, api = ("web-us", "api-edge-us") if american else ("web-eu", "api")
+    # Everyone enters the web app through the front door, which routes to either
+    # region; the API is regional.
+    web, api = "cdn", ("api-edge-us" if american else "api")
     uses: list = []
 
     def add(component: str, criticality: str | None = None, chance: float = 1.0) -> None:
@@ -495,6 +544,11 @@ def render() -> str:
                                    "kind": kind, "subject": subject})
         out += [f"body = {_multiline(body + chr(10))}", ""]
 
+    out += ["# ---- redundancy groups " + "-" * 48, ""]
+    for group_id, members, need, description in REDUNDANCY:
+        out += _table("redundancy", {"id": group_id, "any_of": members, "need": need,
+                                     "description": description}) + [""]
+
     group = None
     for (cid, name, grp, team, kind, criticality, description, depends_on, chk) in COMPONENTS:
         if grp != group:
@@ -525,6 +579,11 @@ def render() -> str:
                 f"author = {_value(author)}", ""]
     for article in KB_ARTICLES:
         out += _table("kb", article) + [""]
+    out += ["# ---- public status page " + "-" * 47, "", "[status_page]"]
+    out += [f"{k} = {_value(v)}" for k, v in STATUS_PAGE.items()] + [""]
+    for pid, name, description, members in PUBLIC_COMPONENTS:
+        out += _table("status_page.component", {"id": pid, "name": name, "description": description or None,
+                                                "components": members}) + [""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

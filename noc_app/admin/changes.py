@@ -21,7 +21,7 @@ from noc_app.admin.common import (
     check_aware, check_components, check_id, check_line, check_new_id, check_text,
     require, writing,
 )
-from noc_app.cli.changes_command import import_changes, parse_changes_csv
+from noc_app.cli.changes_command import ChangesFileError, import_changes, parse_changes_csv
 from noc_app.storage import models as db
 from noc_app.storage.base import utcnow
 from noc_app.storage.db import transaction
@@ -117,6 +117,8 @@ class ChangesAdmin:
                 return ImportResult(False, errors=(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})",))
             except csv.Error as exc:
                 return ImportResult(False, errors=(f"{path}: {exc}",))
+            except ChangesFileError as exc:
+                return ImportResult(False, errors=(str(exc),))
             if errors:
                 return ImportResult(False, errors=tuple(errors))
             counts = import_changes(session, rows)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from noc_app.incidents.errors import NotFoundError, ValidationError
 from noc_app.storage import models as db
 from noc_app.storage.db import transaction
+from noc_app.storage.text_fit import TextDoesNotFitError
 
 __all__ = ["InUseError", "NotFoundError", "ValidationError"]
 
@@ -107,6 +108,10 @@ def format_when(value: dt.datetime | None) -> str:
 
 def check_email(value: str, field: str = "email") -> str:
     value = (value or "").strip()
+    if "\x00" in value:
+        raise ValidationError(f"{field}: contains a NUL character, which cannot be stored", field)
+    if len(value) > 320:
+        raise ValidationError(f"{field}: {len(value):,} characters, at most 320", field)
     if "@" not in value or value.startswith("@") or value.endswith("@"):
         raise ValidationError(f"{field}: {value!r} is not an e-mail address (name@domain)", field)
     if any(c.isspace() for c in value) or len(value) > 320:
@@ -123,9 +128,13 @@ def check_ids_exist(session: Session, model, ids: Iterable[str], field: str, wha
     ids = tuple(dict.fromkeys(ids))
     if not ids:
         return ids
+    # An id no row can have (too long, a NUL) is unknown without asking: PostgreSQL would
+    # refuse the query itself where SQLite answers "none", and the form must say the same.
+    possible = [i for i in ids if len(i) <= ID_MAX and "\x00" not in i]
     pk = model.__mapper__.primary_key[0]
-    known = set(session.scalars(select(pk).where(pk.in_(ids))))
-    unknown = [i for i in ids if i not in known]
+    known = set(session.scalars(select(pk).where(pk.in_(possible)))) if possible else set()
+    unknown = [i if len(i) <= 60 else i[:60] + "…" for i in ids if i not in known]
+    unknown = [i.replace("\x00", "\\u0000") for i in unknown]
     if unknown:
         plural = "s" if len(unknown) > 1 else ""
         raise ValidationError(f"{field}: unknown {what}{plural} " + ", ".join(unknown), field)
@@ -156,6 +165,8 @@ def writing(sessions: sessionmaker[Session], what: str) -> Iterator[Session]:
     try:
         with transaction(sessions) as session:
             yield session
+    except TextDoesNotFitError as exc:  # a text no field check caught: the same line on every backend
+        raise ValidationError(str(exc), exc.column) from None
     except IntegrityError:
         raise ValidationError(f"id: {what} already exists (or was just changed by someone else)",
                               "id") from None

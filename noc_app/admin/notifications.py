@@ -158,7 +158,8 @@ def _list_values(session: Session, nl: NotifList) -> dict:
     if url is not None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > URL_MAX:
-            raise ValidationError(f"webhook: {url!r} is not an http(s) URL", "webhook_url")
+            shown = url if len(url) <= 60 else url[:60] + "…"
+            raise ValidationError(f"webhook: {shown!r} is not an http(s) URL", "webhook_url")
     if not (people or emails or url):
         raise ValidationError("people: a list needs at least one person, e-mail or webhook", "people")
     return {"name": name, "priorities": sorted(dict.fromkeys(priorities)),

@@ -29,6 +29,7 @@ from noc_app.checks.judge import judge_http_response
 from noc_app.checks.result import CheckResult
 from noc_app.domain import Status
 from noc_app.topology.model import CheckSpec
+from noc_app.url_secrets import strip_userinfo
 
 _CHUNK = 64 * 1024
 
@@ -50,6 +51,22 @@ def resolve_headers(headers_env: tuple[tuple[str, str], ...]) -> dict[str, str]:
             raise MissingSecret(variable)
         headers[header] = value
     return headers
+
+
+def resolve_basic_auth(spec: CheckSpec) -> tuple[str, str] | None:
+    """(user, password) for HTTP basic auth: from ``basic_auth_env``, else from the file's URL.
+
+    Both live only in memory; ``MissingSecret`` names the variable, never a value.
+    """
+    if spec.basic_auth_env:
+        value = os.environ.get(spec.basic_auth_env)
+        if value is None:
+            raise MissingSecret(spec.basic_auth_env)
+        user, colon, password = value.partition(":")
+        if not colon:
+            raise CheckFailure(f"environment variable {spec.basic_auth_env} must hold user:password")
+        return user, password
+    return spec.url_credentials
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -74,20 +91,28 @@ def read_capped(response: requests.Response, limit: int, guard: DeadlineGuard) -
 
 
 def _fetch(
-    session: requests.Session, spec: CheckSpec, headers: dict[str, str], guard: DeadlineGuard
+    session: requests.Session, spec: CheckSpec, headers: dict[str, str], guard: DeadlineGuard,
+    auth: tuple[str, str] | None = None,
 ) -> tuple[requests.Response, int]:
-    """The final response (streaming, body unread) and how many redirects led to it."""
+    """The final response (streaming, body unread) and how many redirects led to it.
+
+    ``auth`` goes as an Authorization header, to the original origin only,
+    like the secret headers; the URL requested carries no user info (the
+    spec's shows "***" where the password was).
+    """
     verify: bool | str = (spec.ca_bundle or True) if spec.verify_tls else False
-    url = spec.url or ""
+    url = strip_userinfo(spec.url or "")
     origin = _origin(url)
     redirects = 0
     while True:
         remaining = guard.remaining()
         if remaining <= 0:
             raise DeadlineExceeded(spec.timeout_s)
+        same_origin = _origin(url) == origin
         response = session.get(
             url,
-            headers=headers if _origin(url) == origin else {},
+            headers=headers if same_origin else {},
+            auth=auth if same_origin else None,
             timeout=(remaining, remaining),  # per connect / per read; the guard bounds the total
             stream=True,
             verify=verify,
@@ -114,14 +139,15 @@ def run_http_check(spec: CheckSpec, session: requests.Session, at: dt.datetime) 
         detail["tls_verify"] = False  # the opt-out is explicit and always visible
     try:
         headers = resolve_headers(spec.headers_env)
-    except MissingSecret as exc:
+        auth = resolve_basic_auth(spec)
+    except CheckFailure as exc:  # a missing or malformed secret: we cannot tell, not DOWN
         return result(Status.UNKNOWN, exc.reason, detail)
 
     started = time.monotonic()
     http_status: int | None = None
     with guarding(spec.timeout_s) as guard:
         try:
-            response, redirects = _fetch(session, spec, headers, guard)
+            response, redirects = _fetch(session, spec, headers, guard, auth)
             http_status = response.status_code
             if redirects:
                 detail["redirects"] = redirects

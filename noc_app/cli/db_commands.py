@@ -6,6 +6,7 @@ import argparse
 
 from noc_app.storage import migrate
 from noc_app.storage.db import make_engine, resolve_db_url
+from noc_app.storage.urls import redact_secrets
 
 
 def add_parser(subparsers) -> None:
@@ -19,7 +20,10 @@ def run(args: argparse.Namespace) -> int:
     engine = make_engine(args.db)
     where = _display_url(resolve_db_url(args.db))
     if args.action == "current":
-        print(f"{where}: schema {migrate.current_revision(engine) or 'empty'} (head {migrate.head_revision()})")
+        current = migrate.current_revision(engine)
+        newer = current is not None and current not in migrate.known_revisions()
+        print(f"{where}: schema {current or 'empty'} (head {migrate.head_revision()})"
+              + ("; written by a newer Vigil: upgrade the app" if newer else ""))
         return 0
     before, after = migrate.upgrade(engine)
     if before == after:
@@ -32,4 +36,4 @@ def run(args: argparse.Namespace) -> int:
 def _display_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return redact_secrets(make_url(url).render_as_string(hide_password=True))

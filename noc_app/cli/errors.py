@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-
 from noc_app.reports.output import ReportOutputError
-from noc_app.storage.db import DatabaseUrlError
+from noc_app.storage.db import SQLITE_BUSY_TIMEOUT_MS, DatabaseUrlError
+from noc_app.storage.failures import explain_failure
+from noc_app.storage.migrate import NewerSchemaError
+from noc_app.storage.text_fit import TextDoesNotFitError
+from noc_app.storage.urls import redact_secrets
 from noc_app.topology.errors import TopologyError
 from noc_app.workspace import EmptyDatabaseError, SchemaOutdatedError
 
@@ -25,7 +27,15 @@ class CliError(Exception):
 
 
 def explain(exc: BaseException) -> tuple[str, int]:
-    """(one line, exit code) for an exception that reached the command line."""
+    """(one line, exit code) for an exception that reached the command line.
+
+    Whatever the line says, a password in a database URL is masked in it.
+    """
+    message, code = _explain(exc)
+    return redact_secrets(message), code
+
+
+def _explain(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, CliError):
         return str(exc), exc.code
     if isinstance(exc, TopologyError):
@@ -34,18 +44,15 @@ def explain(exc: BaseException) -> tuple[str, int]:
         return f"error: {exc}", EXIT_USAGE
     if isinstance(exc, DatabaseUrlError):
         return f"error: database: {exc}", EXIT_USAGE
-    if isinstance(exc, EmptyDatabaseError):
+    if isinstance(exc, (EmptyDatabaseError, NewerSchemaError)):
         return f"error: {exc}", EXIT_USAGE
+    if isinstance(exc, TextDoesNotFitError):
+        return f"error: cannot store {exc.table}.{exc}", EXIT_USAGE
     if isinstance(exc, SchemaOutdatedError):
         return f"error: {exc}", EXIT_FAILURE
-    if isinstance(exc, OperationalError):
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        return (
-            f"error: database unreachable ({reason}); check --db / NOC_DB_URL and that the server runs",
-            EXIT_FAILURE,
-        )
-    if isinstance(exc, SQLAlchemyError):
-        return f"error: database: {type(exc).__name__}: {str(exc).splitlines()[0]}", EXIT_FAILURE
+    failure = explain_failure(exc, SQLITE_BUSY_TIMEOUT_MS / 1000)
+    if failure is not None:
+        return f"error: {failure.message}", EXIT_USAGE if failure.bad_input else EXIT_FAILURE
     if isinstance(exc, OSError):
         return f"error: {exc.strerror or exc} ({getattr(exc, 'filename', '') or ''})".replace(" ()", ""), EXIT_FAILURE
     return f"error: {type(exc).__name__}: {exc}", EXIT_FAILURE

@@ -8,7 +8,9 @@ import signal
 import sys
 import threading
 
+from noc_app.cli.closed_pipe import silence_stdout
 from noc_app.cli.errors import EXIT_USAGE, CliError
+from noc_app.storage.urls import redact_secrets
 
 
 def add_parser(subparsers) -> None:
@@ -20,6 +22,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--workers", type=int, default=16, help="concurrent checks (default 16)")
     parser.add_argument("--lease", type=float, default=15.0, metavar="SECONDS",
                         help="check lease length; a dead poller's checks move after this (default 15)")
+    parser.add_argument("--stop-grace", type=float, default=10.0, metavar="SECONDS",
+                        help="at stop, how long to retry a database that refuses the last results "
+                             "before keeping them on disk for the next start (default 10)")
     parser.set_defaults(run=run)
 
 
@@ -32,10 +37,12 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("error: --workers must be at least 1", EXIT_USAGE)
     if args.lease < 1:
         raise CliError("error: --lease must be at least 1 second", EXIT_USAGE)
+    if args.stop_grace < 0:
+        raise CliError("error: --stop-grace must be 0 seconds or more", EXIT_USAGE)
     workspace = open_workspace(args.config, args.db)
     try:
         if args.once:
-            for result in poll_once(workspace, args.workers):
+            for result in poll_once(workspace, args.workers, on_error=_warn):
                 _print_result(result, args.json)
             return 0
         stop = threading.Event()
@@ -43,22 +50,41 @@ def run(args: argparse.Namespace) -> int:
             signal.signal(sig, lambda *_: stop.set())
         service = PollingService(
             workspace, workers=args.workers,
-            on_error=lambda message: print(f"warning: {message}", file=sys.stderr, flush=True),
+            on_error=_warn,
             leases=LeaseManager(workspace.sessions, lease_s=args.lease),
         )
-        service.listeners.append(lambda result, outcome: _print_result(result, args.json, outcome))
+        def show(result, outcome) -> None:
+            try:
+                _print_result(result, args.json, outcome)
+            except BrokenPipeError:  # poll | head: the reader has what it wanted; stop quietly
+                silence_stdout()
+                stop.set()
+
+        service.listeners.append(show)
         service.start()
         if not args.json:
-            print(f"polling {len(workspace.topology.checks)} checks into {workspace.engine.url.render_as_string()}; "
-                  "Ctrl-C stops", flush=True)
+            try:
+                print(f"polling {len(workspace.topology.checks)} checks into "
+                      f"{workspace.engine.url.render_as_string()}; Ctrl-C stops", flush=True)
+            except BrokenPipeError:
+                silence_stdout()
+                stop.set()
         stop.wait()
-        service.stop()
-        return 0
+        # Nothing measured is dropped: in-flight checks finish, results are
+        # written (or kept in the spool when the database refuses them).
+        report = service.stop(grace_s=args.stop_grace)
+        if report.summary():
+            print(report.summary(), file=sys.stderr, flush=True)
+        return 1 if report.kept else 0
     finally:
         workspace.close()
 
 
 _print_lock = threading.Lock()
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {redact_secrets(message)}", file=sys.stderr, flush=True)
 
 
 def _print_result(result, as_json: bool, outcome=None) -> None:

@@ -67,6 +67,12 @@ def _print_human(doc: dict) -> None:
     for c in failing:
         mark = "  <- probable cause" if c["probable_cause"] else ""
         print(f"  {c['id']:<28} {c['status']:<11} (own {c['own_status']}){mark}")
+    at_risk = [c for c in doc["components"]
+               if c.get("redundancy") == "degraded" and c["status"] == Status.OK.value]
+    if at_risk:
+        print(f"at risk (redundancy lost, no customer affected): {len(at_risk)}")
+        for c in at_risk:
+            print(f"  {c['id']:<28} AT RISK     lost {', '.join(c['lost'])}")
     hurt = doc["impacted_customers"]
     print(f"impacted customers: {len(hurt)}")
     for tier, totals in doc["totals_by_tier"].items():

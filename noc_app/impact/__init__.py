@@ -16,11 +16,13 @@ from noc_app.impact.model import ImpactModel
 from noc_app.impact.priority import Level, PriorityPolicy, PrioritySuggestion, suggest_priority
 from noc_app.impact.report import status_document
 from noc_app.impact.result import ImpactResult, TierTotals
-from noc_app.impact.spof import SpofEntry, spof_document, spof_ranking, spof_table
+from noc_app.impact.spof import (
+    GroupEntry, RedundantEntry, SpofEntry, group_entries, redundant_members, spof_document,
+    spof_ranking, spof_table)
 
 __all__ = [
     "BusinessHours", "CustomerImpact", "DependencyCycleError", "DependencyGraph", "ImpactEngine",
-    "ImpactModel", "ImpactResult", "Level", "PriorityPolicy", "PrioritySuggestion", "SpofEntry",
-    "TierTotals", "spof_document", "spof_ranking", "spof_table", "status_document",
+    "GroupEntry", "ImpactModel", "ImpactResult", "Level", "RedundantEntry", "PriorityPolicy", "PrioritySuggestion", "SpofEntry",
+    "TierTotals", "group_entries", "redundant_members", "spof_document", "spof_ranking", "spof_table", "status_document",
     "suggest_priority",
 ]

@@ -19,6 +19,16 @@ downstream cone (one precomputed bit row), then customer counts move only for
 map rows of components whose severity changed.  ``compute`` builds the same
 state from scratch; the property tests hold the two to equality.
 
+Redundancy groups (``groups.py``) are virtual nodes of the propagation
+graph, after the real components: a group's "own status" is derived from its
+members (DOWN or DEGRADED once fewer than ``need`` are healthy) and moves
+the counts of its cone like a real failure would.  A group's members may sit
+downstream of other groups, so after the real changes the group statuses
+are re-evaluated until none moves (at most one round per level of group
+nesting); full and incremental runs reach the same fixed point.  A
+component whose groups lost members but still have enough is flagged
+``redundancy_lost`` (AT RISK on the wall) and hurts nobody.
+
 Why an UNKNOWN component with a failing dependency shows IMPACTED: the
 dependency failure is a fact while its own check is not, and the wall should
 steer people to the cause; its own UNKNOWN stays visible as ``own_status``.
@@ -53,6 +63,8 @@ class ImpactEngine:
         """
         graph = self.model.graph
         own = np.zeros(graph.n, dtype=np.int8)
+        groups = self.model.groups
+        self._group_code = np.zeros(len(groups) if groups else 0, dtype=np.int8)
         for cid, status in statuses.items():
             i = graph.index.get(cid)
             if i is None:
@@ -61,15 +73,20 @@ class ImpactEngine:
                 continue
             own[i] = c.own_status_code(status)
         self._own = own
-        self._down_up = self._count_dependents_of(own == c.DOWN)
-        self._degraded_up = self._count_dependents_of(own == c.DEGRADED)
+        self._down_up = self._count_dependents_of(self._sources(c.DOWN))
+        self._degraded_up = self._count_dependents_of(self._sources(c.DEGRADED))
+        self._settle_groups()
         self._derive()
         self._customer_hurt, self._customer_down = self._customer_counts()
         return self.result()
 
+    def _sources(self, code: int) -> np.ndarray:
+        """Nodes of the propagation graph (components, then groups) whose own code is ``code``."""
+        return np.concatenate([self._own == code, self._group_code == code])
+
     def _count_dependents_of(self, sources: np.ndarray) -> np.ndarray:
-        """Per component: how many ``sources`` it (strictly, transitively) depends on."""
-        graph = self.model.graph
+        """Per node: how many ``sources`` it (strictly, transitively) hard-depends on."""
+        graph = self.model.propagation
         counts = np.zeros(graph.n, dtype=np.int32)
         src = np.flatnonzero(sources)
         for lo in range(0, src.size, 512):  # bounded temporary: 512 x n bytes
@@ -93,13 +110,14 @@ class ImpactEngine:
     def set_statuses(self, changes: Mapping[str, Status | str]) -> tuple[str, ...]:
         """Apply several own-status changes at once.
 
-        Returns the components whose effective status or probable-cause flag
-        changed (what a view has to repaint), in model order.
+        Returns the components whose effective status, probable-cause flag or
+        lost redundancy members changed (what a view has to repaint), in model order.
         """
         graph = self.model.graph
         updates = [(graph.index[cid], c.own_status_code(s)) for cid, s in changes.items()]
         old_effective, old_cause = self._effective, self._probable_cause
-        old_severity = self._severity
+        old_severity, old_lost = self._severity, self._redundancy_lost
+        old_members_lost = self._group_lost
         touched = False
         for i, new in updates:
             old = int(self._own[i])
@@ -107,17 +125,68 @@ class ImpactEngine:
                 continue
             touched = True
             self._own[i] = new
-            if _failure_class(old) != _failure_class(new):
-                cone = graph.downstream_mask(i).astype(np.int32)
-                cone[i] = 0
-                for counts, code in ((self._down_up, c.DOWN), (self._degraded_up, c.DEGRADED)):
-                    counts += cone * ((new == code) - (old == code))
+            self._move_cone(i, old, new)
         if not touched:
             return ()
+        self._settle_groups()
         self._derive()
         self._apply_customer_delta(old_severity, self._severity)
-        changed = (old_effective != self._effective) | (old_cause != self._probable_cause)
+        changed = ((old_effective != self._effective) | (old_cause != self._probable_cause)
+                   | (old_lost != self._redundancy_lost))
+        groups = self.model.groups
+        if groups is not None:
+            moved = old_members_lost != self._group_lost  # which members are lost, per entry
+            if moved.any():
+                per_group = np.bincount(groups.entry_group, weights=moved, minlength=len(groups)) > 0
+                changed |= groups.per_component(per_group)
         return tuple(graph.ids[i] for i in np.flatnonzero(changed))
+
+    def _move_cone(self, node: int, old: int, new: int) -> None:
+        """Node ``node`` of the propagation graph went from code ``old`` to ``new``."""
+        if _failure_class(old) == _failure_class(new):
+            return
+        cone = self.model.propagation.downstream_mask(node).astype(np.int32)
+        cone[node] = 0
+        for counts, code in ((self._down_up, c.DOWN), (self._degraded_up, c.DEGRADED)):
+            counts += cone * ((new == code) - (old == code))
+
+    def _move_cones(self, nodes: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
+        """``_move_cone`` for many nodes at once (one unpack, one weighted sum per count)."""
+        if nodes.size == 1:
+            self._move_cone(int(nodes[0]), int(old[0]), int(new[0]))
+            return
+        graph = self.model.propagation
+        for lo in range(0, nodes.size, 256):  # bounded temporary: 256 x n bytes
+            part = slice(lo, lo + 256)
+            cones = np.unpackbits(graph.downstream_bits[nodes[part]], axis=1, count=graph.n)
+            cones[np.arange(cones.shape[0]), nodes[part]] = 0
+            for counts, code in ((self._down_up, c.DOWN), (self._degraded_up, c.DEGRADED)):
+                gained, lost = new[part] == code, old[part] == code
+                if gained.any():
+                    counts += cones[gained].sum(axis=0, dtype=np.int32)
+                if lost.any():
+                    counts -= cones[lost].sum(axis=0, dtype=np.int32)
+
+    def _settle_groups(self) -> None:
+        """Re-evaluate group statuses until none moves (see the module docstring)."""
+        groups = self.model.groups
+        if groups is None:
+            self._group_lost = np.zeros(0, dtype=bool)
+            return
+        n = self.model.graph.n
+        while True:
+            codes, lost = groups.evaluate(self._own, self._upstream_severity())
+            moved = np.flatnonzero(codes != self._group_code)
+            if moved.size == 0:
+                break
+            self._move_cones(n + moved, self._group_code[moved], codes[moved])
+            self._group_code = codes
+        self._group_lost = lost
+
+    def _upstream_severity(self) -> np.ndarray:
+        n = self.model.graph.n
+        return np.where(self._down_up[:n] > 0, c.SEVERITY_DOWN,
+                        np.where(self._degraded_up[:n] > 0, c.SEVERITY_DEGRADED, c.SEVERITY_NONE))
 
     def _apply_customer_delta(self, old: np.ndarray, new: np.ndarray) -> None:
         changed = np.flatnonzero(old != new)
@@ -136,10 +205,10 @@ class ImpactEngine:
     # -- derived per-component facts --------------------------------------
     def _derive(self) -> None:
         own = self._own
+        n = own.size
         failing = own >= c.DEGRADED
         maintenance = own == c.MAINTENANCE
-        upstream = np.where(self._down_up > 0, c.SEVERITY_DOWN,
-                            np.where(self._degraded_up > 0, c.SEVERITY_DEGRADED, c.SEVERITY_NONE))
+        upstream = self._upstream_severity()
         effective = own.copy()
         effective[~failing & ~maintenance & (upstream > 0)] = c.IMPACTED
         own_severity = np.where(own == c.DOWN, c.SEVERITY_DOWN,
@@ -149,16 +218,28 @@ class ImpactEngine:
         # New arrays each time (never in place): results already handed out share them.
         self._effective = effective
         self._severity = severity
-        self._probable_cause = failing & (self._down_up + self._degraded_up == 0)
+        self._probable_cause = failing & (self._down_up[:n] + self._degraded_up[:n] == 0)
+        groups = self.model.groups
+        if groups is None:
+            self._redundancy_lost = np.zeros(n, dtype=bool)
+            self._group_failed_of = self._redundancy_lost
+        else:
+            lost_any = np.bincount(groups.entry_group, weights=self._group_lost,
+                                   minlength=len(groups)) > 0
+            self._redundancy_lost = groups.per_component(lost_any)
+            self._group_failed_of = groups.per_component(self._group_code != c.OK)
 
     # -- output ----------------------------------------------------------
     def result(self) -> ImpactResult:
         """An immutable snapshot of the current state."""
+        n = self.model.graph.n
         return ImpactResult(
             self.model, own=self._own.copy(), effective=self._effective,
             severity=self._severity, probable_cause=self._probable_cause,
             customer_hurt=self._customer_hurt.copy(), customer_down=self._customer_down.copy(),
-            down_upstream=self._down_up.copy(), degraded_upstream=self._degraded_up.copy())
+            down_upstream=self._down_up[:n].copy(), degraded_upstream=self._degraded_up[:n].copy(),
+            redundancy_lost=self._redundancy_lost, group_code=self._group_code.copy(),
+            group_lost=self._group_lost)
 
     def own_status(self, component_id: str) -> Status:
         return c.STATUS_BY_CODE[self._own[self.model.graph.index[component_id]]]

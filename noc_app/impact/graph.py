@@ -14,6 +14,7 @@ which is the scale this engine is built for.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 
 import numpy as np
 
@@ -64,7 +65,6 @@ class DependencyGraph:
         self._dep_ptr, self._deps = _csr(src, dst, n)  # what i depends on
         self._rdep_ptr, self._rdeps = _csr(dst, src, n)  # what depends on i
         self.order = self._topological_order()  # dependencies before dependents
-        self.downstream_bits = self._downstream_closure()
 
     @classmethod
     def from_edges(cls, ids: Sequence[str], edges: Sequence[tuple[str, str]]) -> DependencyGraph:
@@ -118,6 +118,11 @@ class DependencyGraph:
             node = next(int(d) for d in self.dependencies_of(node) if remaining[d] > 0)
         cycle = path[position[node]:] + [node]
         return [self.ids[i] for i in cycle]
+
+    @cached_property
+    def downstream_bits(self) -> np.ndarray:
+        """Row i: bit set of everything downstream of i (built on first use)."""
+        return self._downstream_closure()
 
     def _downstream_closure(self) -> np.ndarray:
         n = self.n

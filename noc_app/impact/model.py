@@ -17,8 +17,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from noc_app.domain import Criticality
+from noc_app.impact.blast import customer_bits, grouped_blast_radius, tier_counts
 from noc_app.impact.customers import BusinessHours, CustomerTable
 from noc_app.impact.graph import DependencyGraph
+from noc_app.impact.groups import GroupTable
 from noc_app.topology.model import Topology
 
 #: Criticality as an orderable small int (higher matters more).
@@ -28,15 +30,6 @@ CRITICALITY_RANK: dict[Criticality, int] = {
 CRITICALITY_BY_RANK: tuple[Criticality, ...] = tuple(
     sorted(CRITICALITY_RANK, key=CRITICALITY_RANK.__getitem__))
 NO_USAGE = -1  # rank for "no customer uses this component"
-
-try:  # numpy >= 2.0
-    _popcount = np.bitwise_count
-except AttributeError:  # pragma: no cover - older numpy
-    _BYTE_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
-
-    def _popcount(words: np.ndarray) -> np.ndarray:
-        return _BYTE_POPCOUNT[words.view(np.uint8)].reshape(*words.shape, 8).sum(axis=-1)
-
 
 class UsageMap:
     """The customer-component map as CSR arrays, grouped both ways.
@@ -94,15 +87,34 @@ class UsageMap:
 
 
 class ImpactModel:
-    """Graph + customers + map + precomputed blast radius per component."""
+    """Graph + customers + map + precomputed blast radius per component.
+
+    ``graph`` holds every dependency edge between real components (what the
+    views draw).  ``propagation`` is what failures travel along: the hard
+    edges plus one virtual node per redundancy group (see ``groups.py``);
+    without groups it is ``graph`` itself.
+    """
 
     def __init__(self, graph: DependencyGraph, customers: CustomerTable, usage: UsageMap, *,
                  component_names: Sequence[str] | None = None,
-                 component_criticality: Sequence[Criticality] | None = None) -> None:
+                 component_criticality: Sequence[Criticality] | None = None,
+                 hard_edges: tuple[np.ndarray, np.ndarray] | None = None,
+                 groups: GroupTable | None = None) -> None:
         self.graph = graph
         self.customers = customers
         self.usage = usage
         n = graph.n
+        self.groups = groups if groups is not None and len(groups) else None
+        if self.groups is None:
+            self.propagation = graph
+        else:
+            g = self.groups
+            src, dst = hard_edges if hard_edges is not None else (np.zeros(0), np.zeros(0))
+            virtual = [f"\x00group:{j}" for j in range(g.g)]  # never shown: results cut at n
+            self.propagation = DependencyGraph(
+                (*graph.ids, *virtual),
+                np.concatenate([np.asarray(src, dtype=np.int64), g.decl_comp]),
+                np.concatenate([np.asarray(dst, dtype=np.int64), n + g.decl_group]))
         self.component_names: tuple[str, ...] = (
             tuple(component_names) if component_names is not None else graph.ids)
         crit = component_criticality or [Criticality.MEDIUM] * n
@@ -111,7 +123,17 @@ class ImpactModel:
             (CRITICALITY_RANK[c] for c in self.component_criticality), dtype=np.int8, count=n)
         if len(self.component_names) != n or len(self.component_criticality) != n:
             raise ValueError("component columns must all have one entry per component")
-        self.blast_counts, self.blast_weight = self._blast_radius()
+        # Filled by the grouped blast radius: per group, what its failure costs and
+        # the worst pair of members lost together (SPOF report).
+        self.group_blast_counts = np.zeros((0, len(customers.tier_names)), dtype=np.int64)
+        self.group_pair_loss: list[tuple[tuple[int, int], np.ndarray]] = []
+        if self.groups is None:
+            self.blast_counts, self.blast_weight = self._blast_radius()
+        else:
+            self.blast_counts, self.group_blast_counts, self.group_pair_loss = (
+                grouped_blast_radius(self))
+            self.blast_weight = self.blast_counts @ customers.tier_weight
+        self.group_blast_weight = self.group_blast_counts @ customers.tier_weight
 
     @property
     def component_ids(self) -> tuple[str, ...]:
@@ -125,6 +147,10 @@ class ImpactModel:
         index = {cid: i for i, cid in enumerate(ids)}
         edges = [(index[c.id], index[d]) for c in comps for d in c.depends_on]
         graph = DependencyGraph(ids, [a for a, _ in edges], [b for _, b in edges])
+        hard = [(index[c.id], index[d]) for c in comps for d in c.hard_depends_on]
+        groups = GroupTable(graph.n, [
+            (index[c.id], [index[m] for m in grp.members], grp.need, grp.id)
+            for c in comps for grp in c.redundancy], ids)
         schedule_index: dict[BusinessHours, int] = {}
         schedule_of = []
         for cust in topology.customers:
@@ -141,7 +167,10 @@ class ImpactModel:
         usage = UsageMap(graph.n, len(customers), *(
             np.array(col, dtype=np.int64) for col in (zip(*rows) if rows else ((), (), ()))))
         return cls(graph, customers, usage, component_names=[c.name for c in comps],
-                   component_criticality=[c.criticality for c in comps])
+                   component_criticality=[c.criticality for c in comps],
+                   hard_edges=(np.array([a for a, _ in hard], dtype=np.int64),
+                               np.array([b for _, b in hard], dtype=np.int64)),
+                   groups=groups)
 
     @classmethod
     def from_arrays(cls, component_ids: Sequence[str], dependents: np.ndarray,
@@ -154,20 +183,31 @@ class ImpactModel:
                     tier_weights: dict[str, float] | None = None,
                     partner: np.ndarray | None = None,
                     schedules: Sequence[BusinessHours] = (BusinessHours(),),
-                    schedule_of: np.ndarray | None = None) -> ImpactModel:
+                    schedule_of: np.ndarray | None = None,
+                    groups: Sequence[tuple[int, Sequence[int], int]] = ()) -> ImpactModel:
         """Build from compact inputs: edges and map rows as index arrays.
 
         ``dependents[i]`` depends on ``dependencies[i]``; map row ``j`` says
         customer ``usage_customer[j]`` uses component ``usage_component[j]``
         (``usage_criticality`` as ``CRITICALITY_RANK`` values, default HIGH).
+        ``groups``: (declaring component, members, need) redundancy groups; their
+        member edges are added to the graph, not given in the edge arrays.
         """
-        graph = DependencyGraph(component_ids, dependents, dependencies)
+        src = np.asarray(dependents, dtype=np.int64).ravel()
+        dst = np.asarray(dependencies, dtype=np.int64).ravel()
+        table = GroupTable(len(component_ids), [(a, ms, need, None) for a, ms, need in groups],
+                           component_ids)
+        soft_src = np.array([a for a, ms, _ in groups for _ in ms], dtype=np.int64)
+        soft_dst = np.array([m for _, ms, _ in groups for m in ms], dtype=np.int64)
+        graph = DependencyGraph(component_ids, np.concatenate([src, soft_src]),
+                                np.concatenate([dst, soft_dst]))
         customers = CustomerTable(customer_ids, customer_tiers, tier_weights=tier_weights,
                                   partner=partner, schedules=schedules, schedule_of=schedule_of)
         usage = UsageMap(graph.n, len(customers), usage_customer, usage_component,
                          usage_criticality)
         return cls(graph, customers, usage, component_names=component_names,
-                   component_criticality=component_criticality)
+                   component_criticality=component_criticality, hard_edges=(src, dst),
+                   groups=table)
 
     # -- blast radius ----------------------------------------------------
     def _blast_radius(self) -> tuple[np.ndarray, np.ndarray]:
@@ -177,28 +217,17 @@ class ImpactModel:
         its own users and ORs in the rows of everything that depends on it, in
         reverse topological order, so each edge is one row-OR.
         """
-        graph, usage, customers = self.graph, self.usage, self.customers
+        graph, customers = self.graph, self.customers
         n, k = graph.n, len(customers)
         n_tiers = len(customers.tier_names)
         if n == 0 or k == 0:
             return np.zeros((n, n_tiers), dtype=np.int64), np.zeros(n)
-        row_bytes = (k + 63) // 64 * 8  # whole uint64 words, for popcount
-        lost = np.zeros((n, row_bytes), dtype=np.uint8)
-        comp = np.repeat(np.arange(n), np.diff(usage.comp_ptr))
-        cust = usage.customer_by_comp
-        np.bitwise_or.at(lost.reshape(-1), comp * row_bytes + (cust >> 3),
-                         (128 >> (cust & 7)).astype(np.uint8))
+        lost = customer_bits(self, n)
         for i in graph.order[::-1].tolist():
             dependents = graph.dependents_of(i)
             if dependents.size == 1:
                 lost[i] |= lost[dependents[0]]
             elif dependents.size:
                 lost[i] |= np.bitwise_or.reduce(lost[dependents], axis=0)
-        words = lost.view(np.uint64)
-        counts = np.empty((n, n_tiers), dtype=np.int64)
-        for t in range(n_tiers):
-            members = np.zeros(row_bytes * 8, dtype=bool)
-            members[:k] = customers.tier_of == t
-            mask = np.packbits(members).view(np.uint64)
-            counts[:, t] = _popcount(words & mask).sum(axis=1)
+        counts = tier_counts(lost, customers)
         return counts, counts @ customers.tier_weight

@@ -6,6 +6,12 @@ product failing at 11:00 in the customers' timezone is more urgent than the
 same failure at night, and losing the transaction database is more urgent than
 losing the reporting one.  The result is a suggestion with its reasons in
 words; the incident manager decides.
+
+Redundancy: a group that lost members but still has what it needs hurts
+nobody, so it suggests a low priority with that reason (P5, or P4 when the
+group has no spare member left: the next failure is an outage).  A group
+that lost its last healthy member (fell below ``need``) is urgent whatever
+else the urgency points say.
 """
 
 from __future__ import annotations
@@ -57,10 +63,59 @@ def suggest_priority(result: ImpactResult, at: dt.datetime,
     what = _what_fails(result)
     impact, impact_why = _impact(result, totals, policy)
     urgency, urgency_why = _urgency(result, at, policy)
+    redundancy = _redundancy(result)
+    if redundancy is not None:
+        impact, urgency, who, impact_why, urgency_why = redundancy(
+            impact, urgency, who, impact_why, urgency_why)
     summary = "; ".join(part for part in (who, what) if part)
     return PrioritySuggestion(
         priority=ITIL_MATRIX[impact, urgency], impact=impact, urgency=urgency,
         reasons=tuple(r for r in (who, what, impact_why, urgency_why) if r), summary=summary)
+
+
+def _redundancy(result: ImpactResult, shown: int = 3):
+    """How redundancy changes the suggestion, as a function of the plain one (or None)."""
+    if result.model.groups is None:
+        return None
+    groups = result.model.groups
+    failed = np.flatnonzero(result.group_code != c.OK)
+    lost = result.group_lost_count
+    degraded = np.flatnonzero(lost > 0)
+    if failed.size:
+        def last_member_lost(impact, urgency, who, impact_why, urgency_why):
+            weight = result.model.group_blast_weight
+            order = sorted(failed.tolist(), key=lambda j: (-weight[j], groups.labels[j]))
+            names = _names([f'"{groups.labels[j]}"' for j in order], shown, "more")
+            plural = len(order) > 1
+            return (impact, Level.HIGH, who, impact_why,
+                    f"urgency high: redundancy group{'s' if plural else ''} {names} "
+                    f"lost {'their' if plural else 'its'} last healthy member; "
+                    + urgency_why.split(": ", 1)[-1])
+        return last_member_lost
+    if degraded.size == 0 or result.impacted_count:
+        return None
+    healthy = groups.size - lost
+    no_spare = degraded[healthy[degraded] <= groups.need[degraded]]
+
+    def redundancy_only(impact, urgency, who, impact_why, urgency_why):
+        ids = result.model.graph.ids
+        parts = [f"{groups.labels[j]} lost "
+                 + ", ".join(ids[m] for m in result._lost_of_group(j))
+                 + f" ({healthy[j]} of {groups.size[j]} healthy, {groups.need[j]} needed)"
+                 for j in degraded[:shown].tolist()]
+        if degraded.size > shown:
+            parts.append(f"{degraded.size - shown} more groups")
+        level = Level.MEDIUM if no_spare.size else Level.LOW
+        why = (f"no spare member left in {_names([groups.labels[j] for j in no_spare.tolist()], shown, 'more groups')}; "
+               "the next failure is an outage" if no_spare.size else "spare capacity remains")
+        return (Level.LOW, level, "redundancy lost, no customer affected: " + "; ".join(parts),
+                "impact low: redundancy lost, no customer affected", f"urgency {level.value}: {why}")
+    return redundancy_only
+
+
+def _names(names: list[str], shown: int, more: str) -> str:
+    text = ", ".join(names[:shown])
+    return text + (f" and {len(names) - shown} {more}" if len(names) > shown else "")
 
 
 def _plural(n: int, word: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+
 from noc_app.impact import codes as c
 from noc_app.impact.customers import require_aware
 from noc_app.impact.priority import PriorityPolicy, suggest_priority
@@ -18,7 +20,11 @@ def status_document(result: ImpactResult, at: dt.datetime,
     ``probable_causes``, ``impacted_customers[{id, tier, components,
     in_business_hours}]``.  Added: per-customer ``name``, ``weight``, ``severity``,
     ``partner``; ``symptoms``, ``totals_by_tier``, ``impacted_weight_share`` and
-    ``suggested_priority``.
+    ``suggested_priority``.  Redundancy: a component whose groups lost members
+    carries ``"redundancy": "degraded"`` (still enough healthy members: not
+    IMPACTED, shown AT RISK) or ``"failed"`` (a group fell below ``need``: IMPACTED),
+    with ``"lost": [member ids]``; ``redundancy_groups`` lists the groups that lost
+    members.
     """
     at = require_aware(at)
     model = result.model
@@ -29,6 +35,10 @@ def status_document(result: ImpactResult, at: dt.datetime,
         {"id": cid, "status": effective[i], "own_status": own[i], "probable_cause": cause[i]}
         for i, cid in enumerate(model.graph.ids)
     ]
+    for i in np.flatnonzero(result.redundancy_lost).tolist():
+        cid = model.graph.ids[i]
+        components[i]["redundancy"] = result.redundancy_state(cid)
+        components[i]["lost"] = list(result.lost_members(cid))
     customers = [
         {"id": ci.id, "tier": ci.tier, "components": list(ci.components),
          "in_business_hours": ci.in_business_hours, "name": ci.name, "weight": ci.weight,
@@ -50,6 +60,7 @@ def status_document(result: ImpactResult, at: dt.datetime,
         "totals_by_tier": totals,
         "impacted_weight_share": round(result.impacted_share, 6),
         "suggested_priority": suggest_priority(result, at, policy).to_dict(),
+        "redundancy_groups": list(result.degraded_groups),
     }
 
 

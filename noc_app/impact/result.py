@@ -35,7 +35,9 @@ class ImpactResult:
     def __init__(self, model: ImpactModel, *, own: np.ndarray, effective: np.ndarray,
                  severity: np.ndarray, probable_cause: np.ndarray, customer_hurt: np.ndarray,
                  customer_down: np.ndarray, down_upstream: np.ndarray,
-                 degraded_upstream: np.ndarray) -> None:
+                 degraded_upstream: np.ndarray, redundancy_lost: np.ndarray | None = None,
+                 group_code: np.ndarray | None = None,
+                 group_lost: np.ndarray | None = None) -> None:
         self.model = model
         self.own = own
         self.effective = effective
@@ -45,9 +47,18 @@ class ImpactResult:
         self.customer_down = customer_down
         self.down_upstream = down_upstream
         self.degraded_upstream = degraded_upstream
+        n = own.size
+        # Redundancy: per component "a group it declares lost members"; per
+        # group its derived code (OK while it has ``need`` healthy members);
+        # per member entry of the model's GroupTable, lost or not.
+        self.redundancy_lost = (np.zeros(n, dtype=bool) if redundancy_lost is None
+                                else redundancy_lost)
+        self.group_code = np.zeros(0, dtype=np.int8) if group_code is None else group_code
+        self.group_lost = np.zeros(0, dtype=bool) if group_lost is None else group_lost
         self._totals_cache: dict[dt.datetime, dict[str, TierTotals]] = {}
         for array in (own, effective, severity, probable_cause, customer_hurt, customer_down,
-                      down_upstream, degraded_upstream):
+                      down_upstream, degraded_upstream, self.redundancy_lost, self.group_code,
+                      self.group_lost):
             array.flags.writeable = False
 
     # -- components -------------------------------------------------------
@@ -65,8 +76,100 @@ class ImpactResult:
     def probable_causes(self) -> tuple[str, ...]:
         """Failing components with no failing dependency, most customer weight behind first."""
         idx = np.flatnonzero(self.probable_cause_mask)
-        ids, weight = self.model.graph.ids, self.model.blast_weight
+        ids, weight = self.model.graph.ids, self._cause_weights
         return tuple(ids[i] for i in sorted(idx.tolist(), key=lambda i: (-weight[i], ids[i])))
+
+    @cached_property
+    def _cause_weights(self) -> np.ndarray:
+        """Blast radius, raised for members of failed groups to what the group's loss costs.
+
+        A member of a pair takes nothing down alone, but once the pair is lost
+        the members are the cause of everything behind it, together.
+        """
+        weight = self.model.blast_weight
+        groups = self.model.groups
+        failed = np.flatnonzero(self.group_code != c.OK)
+        if groups is None or failed.size == 0:
+            return weight
+        weight = weight.copy()
+        in_failed = self.group_code[groups.entry_group] != c.OK
+        np.maximum.at(weight, groups.entry_comp[in_failed],
+                      self.model.group_blast_weight[groups.entry_group[in_failed]])
+        return weight
+
+    # -- redundancy -------------------------------------------------------------
+    @property
+    def has_redundancy(self) -> bool:
+        return self.model.groups is not None
+
+    def redundancy_state(self, component_id: str) -> str | None:
+        """None, "degraded" (groups lost members, none below need) or "failed"."""
+        i = self.model.graph.index[component_id]
+        groups = self.model.groups
+        if groups is None or not self.redundancy_lost[i]:
+            return None
+        declared = groups.decl_group[groups.decl_comp == i]
+        return "failed" if (self.group_code[declared] != c.OK).any() else "degraded"
+
+    @cached_property
+    def at_risk_mask(self) -> np.ndarray:
+        """AT RISK per component: redundancy lost, no group below need, fine for customers."""
+        groups = self.model.groups
+        if groups is None:
+            return self.redundancy_lost
+        failed = groups.per_component(self.group_code != c.OK)
+        # Only an OK component is marked: UNKNOWN, MAINTENANCE and the failing
+        # statuses say more about it than its redundancy does.
+        return self.redundancy_lost & ~failed & (self.effective == c.OK)
+
+    def is_at_risk(self, component_id: str) -> bool:
+        """AT RISK: redundancy lost, yet the component is fine for its customers."""
+        return bool(self.at_risk_mask[self.model.graph.index[component_id]])
+
+    def lost_members(self, component_id: str) -> tuple[str, ...]:
+        """Members lost from the groups ``component_id`` depends on, in group order."""
+        groups = self.model.groups
+        if groups is None:
+            return ()
+        i = self.model.graph.index[component_id]
+        ids = self.model.graph.ids
+        out: list[str] = []
+        for j in groups.decl_group[groups.decl_comp == i].tolist():
+            out.extend(ids[m] for m in self._lost_of_group(j) if ids[m] not in out)
+        return tuple(out)
+
+    def _lost_of_group(self, j: int) -> list[int]:
+        groups = self.model.groups
+        lo, hi = groups.entry_ptr[j], groups.entry_ptr[j + 1]
+        return groups.entry_comp[lo:hi][self.group_lost[lo:hi]].tolist()
+
+    @cached_property
+    def group_lost_count(self) -> np.ndarray:
+        """Per group: members lost now."""
+        groups = self.model.groups
+        if groups is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.bincount(groups.entry_group, weights=self.group_lost,
+                           minlength=len(groups)).astype(np.int64)
+
+    def group_summary(self, j: int) -> dict:
+        """One group as plain values: label, members, need, lost, healthy, failed, dependents."""
+        groups, ids = self.model.groups, self.model.graph.ids
+        lost = self._lost_of_group(j)
+        return {"group": groups.labels[j], "members": [ids[m] for m in groups.members[j]],
+                "need": int(groups.need[j]), "lost": [ids[m] for m in lost],
+                "healthy": int(groups.size[j]) - len(lost),
+                "failed": bool(self.group_code[j] != c.OK),
+                "dependents": [ids[i] for i in groups.declared_by(j).tolist()]}
+
+    @cached_property
+    def degraded_groups(self) -> tuple[dict, ...]:
+        """Groups that lost members (``group_summary`` each), failed ones first."""
+        if self.model.groups is None:
+            return ()
+        order = sorted(np.flatnonzero(self.group_lost_count > 0).tolist(),
+                       key=lambda j: (self.group_code[j] == c.OK, j))
+        return tuple(self.group_summary(j) for j in order)
 
     @cached_property
     def symptoms(self) -> tuple[str, ...]:
@@ -79,8 +182,9 @@ class ImpactResult:
         return tuple(self.model.graph.ids[i] for i in np.flatnonzero(self.own >= c.DEGRADED))
 
     def cause_weight(self, component_id: str) -> float:
-        """Customer weight that depends on ``component_id`` (its blast radius)."""
-        return float(self.model.blast_weight[self.model.graph.index[component_id]])
+        """Customer weight that depends on ``component_id`` (its blast radius, or the
+        blast radius of a failed redundancy group it belongs to)."""
+        return float(self._cause_weights[self.model.graph.index[component_id]])
 
     # -- customers ----------------------------------------------------------
     @cached_property

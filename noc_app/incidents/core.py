@@ -21,9 +21,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from noc_app.incidents.errors import (
     ConflictError, DatabaseUnavailableError, FieldConflict, NotFoundError, ValidationError,
 )
-from noc_app.incidents.values import IncidentChange, TimelineEntry, check_text
+from noc_app.incidents.values import IncidentChange, TimelineEntry, check_id, check_text
 from noc_app.storage import models as db
 from noc_app.storage.base import utcnow
+from noc_app.storage.text_fit import TextDoesNotFitError
 
 #: SQLite reports these as OperationalError too; they mean "cannot reach the file now".
 _SQLITE_UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly database")
@@ -67,6 +68,8 @@ class ServiceBase:
         try:
             with self.sessions() as session, session.begin():
                 yield session
+        except TextDoesNotFitError as exc:  # a text no field check caught: the same line on every backend
+            raise ValidationError(str(exc), exc.column) from None
         except (OperationalError, InterfaceError, DBAPIError) as exc:
             if _unavailable(exc):
                 reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
@@ -97,6 +100,8 @@ class ServiceBase:
 
     @staticmethod
     def _require(session: Session, model, key, what: str):
+        if isinstance(key, str):
+            check_id(key, what)  # a NUL or 1 MB "id" must not reach PostgreSQL's parser
         row = session.get(model, key)
         if row is None:
             raise NotFoundError(f"{what} {key!r} does not exist")

@@ -20,6 +20,7 @@ from noc_app.incidents.errors import ValidationError
 from noc_app.incidents.prefill import Prefill
 from noc_app.incidents.values import (IncidentChange, Level, StatusPageState, as_enum, check_priority, check_text,
                                       priority_for)
+from noc_app.statuspage.config import from_database as page_config_from_database
 from noc_app.storage import models as db
 
 
@@ -96,10 +97,14 @@ def _on_call_manager(session: Session, prefill: Prefill, operator_id: str | None
 
 
 def _groups(session: Session, roles: Mapping[str, str]) -> tuple[str, ...]:
+    """The public components (names) the status page shows for these internal components.
+
+    ``[[status_page.component]]`` when declared, else one per group, named after it.
+    """
     if not roles:
         return ()
-    return tuple(g for g in session.scalars(select(db.Component.group_name).distinct().where(
-        db.Component.id.in_(list(roles))).order_by(db.Component.group_name)) if g)
+    page = page_config_from_database(session)
+    return tuple(c.name for c in page.components if set(c.members) & set(roles))
 
 
 def _initial_template(session: Session) -> str | None:
@@ -128,9 +133,18 @@ def declare(service, *, title: str, detection_means: str, manifestation: str = "
         raise ValidationError(f"priority {chosen} differs from the {'suggestion' if wanted else 'matrix'}: "
                               "give a reason", "override_reason")
     groups = [check_text(g, "service_group", required=True, max_len=100) for g in status_groups]
+    public: tuple[str, ...] = ()
     if groups:
         as_enum(StatusPageState, status_state, "state")
         check_text(status_message, "message", required=True)
+        with service.reading() as session:
+            page = page_config_from_database(session)
+        public = tuple(dict.fromkeys(p for g in groups for p in page.resolve(g, ())))
+        unknown = [g for g in groups if not page.resolve(g, ())]
+        if unknown:
+            raise ValidationError(f"status page: {', '.join(unknown)} is not a public component "
+                                  f"(public components: {', '.join(c.name for c in page.components)})",
+                                  "status_groups")
 
     change = service.open_incident(title, detection_means, manifestation, component_ids, customer_ids,
                                    detected_at=detected_at, suggested=suggested,
@@ -144,8 +158,9 @@ def declare(service, *, title: str, detection_means: str, manifestation: str = "
     if manager_id:
         change = service.assign_manager(incident_id, manager_id, change.version)
         changes += change.kinds_of_change
-    for group in groups:
-        service.status_page_update(group, status_state, status_message, incident_id=incident_id)
+    if public:  # one update naming every public component: one Statuspage incident update
+        service.status_page_update(", ".join(groups)[:100], status_state, status_message,
+                                   incident_id=incident_id, components=public)
         changes += ["status_page"]
     version = service.get(incident_id).version
     return IncidentChange(incident_id, version, tuple(dict.fromkeys(changes)))

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from noc_app.private_files import private_dir
+
 _DT_TAG = "$datetime"
 
 #: Operations the outbox may replay: the service's database writes that do
@@ -32,7 +34,7 @@ _DT_TAG = "$datetime"
 REPLAYABLE = frozenset({
     "open_incident", "record", "set_affected", "classify", "assign_manager", "add_participant",
     "add_note", "add_restore_step", "restore", "status_page_update", "close", "acknowledge",
-    "page_level",
+    "page_level", "record_postmortem", "mark_key_moment",
 })
 
 
@@ -73,8 +75,12 @@ def loads(text: str) -> Any:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so readers see the old or the new file, never a mix."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Replace ``path`` with ``text`` so readers see the old or the new file, never a mix.
+
+    The folder is created 0700 and the file is 0600 (``mkstemp``'s mode):
+    drafts and queued edits are the operator's, not the machine's.
+    """
+    private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -23,11 +23,15 @@ from noc_app.incidents.escalation import EscalationMixin
 from noc_app.incidents.investigate import InvestigateMixin
 from noc_app.incidents.notify import NotifyMixin
 from noc_app.incidents.prefill import SuggestedPriority
+from noc_app.postmortem.record import POSTMORTEM_FIELDS, PostmortemMixin, checked_fields, key_moment_ids
 from noc_app.incidents.values import (
     TITLE_MAX, ComponentRole, DetectionMeans, IncidentChange, IncidentSnapshot, Level,
     RestorePath, StatusPageState, TimelineEntry, as_enum, check_aware, check_id, check_priority,
     check_text, later_stage, priority_for,
 )
+from noc_app.live.change_hints import notify_changes
+from noc_app.statuspage.config import from_database as page_config_from_database
+from noc_app.statuspage.vocabulary import IncidentStatus
 from noc_app.storage import models as db
 from noc_app.storage.base import utcnow
 
@@ -83,7 +87,7 @@ def _customers_link() -> Link:
     return Link(read, write)
 
 
-class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBase):
+class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, PostmortemMixin, ServiceBase):
     def __init__(self, sessions: sessionmaker[Session], author: str, *,
                  channels: ChannelConfig | None = None, clock=utcnow) -> None:
         super().__init__(sessions, author, clock=clock)
@@ -107,7 +111,9 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
                 closed_at=i.closed_at, postmortem_owner_id=i.postmortem_owner_id,
                 postmortem_due_at=i.postmortem_due_at,
                 components=_components_link().read(session, i),
-                customers=_customers_link().read(session, i), participants=participants)
+                customers=_customers_link().read(session, i), participants=participants,
+                key_moments=key_moment_ids(session, i.id),
+                **{name: getattr(i, name) for name in POSTMORTEM_FIELDS})
 
     def timeline(self, incident_id: int) -> list[TimelineEntry]:
         with self._tx() as session:
@@ -240,6 +246,7 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
     def add_participant(self, incident_id: int, person_id: str,
                         role: str = "participant") -> IncidentChange:
         role = check_text(role, "role", required=True, max_len=40)
+        check_id(person_id, "person_id")
         with self._tx() as session:
             incident = self._incident(session, incident_id)
             person = self._require(session, db.Person, person_id, "person")
@@ -278,20 +285,52 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
                      {"path": path_e.value, "summary": summary, "restored_at": at.isoformat()})]
         return self._update(incident_id, expected_version, values, events)
 
-    def status_page_update(self, service_group: str, state: StatusPageState | str, message: str,
-                           incident_id: int | None = None, at: dt.datetime | None = None) -> IncidentChange | None:
-        group = check_text(service_group, "service_group", required=True, max_len=100)
+    def status_page_update(self, service_group: str | None, state: StatusPageState | str, message: str,
+                           incident_id: int | None = None, at: dt.datetime | None = None, *,
+                           components: Sequence[str] = (), incident_status: IncidentStatus | str | None = None,
+                           title: str | None = None) -> IncidentChange | None:
+        """Post a public status update.
+
+        ``components`` are public component ids (``[[status_page.component]]``,
+        or one per group); ``incident_status`` is the Statuspage incident status
+        (investigating, identified, monitoring, resolved, postmortem; default
+        investigating, or resolved when ``state`` is operational); ``title`` is
+        the public incident name (internal titles never reach the page).
+        ``service_group`` is the pre-0009 way to name one public component.
+        """
         state_e = as_enum(StatusPageState, state, "state")
         message = check_text(message, "message", required=True)
         at = check_aware(at, "at") or self._now()
+        if incident_status is None:
+            incident_status = (IncidentStatus.RESOLVED if state_e == StatusPageState.OPERATIONAL
+                               else IncidentStatus.INVESTIGATING)
+        status_e = as_enum(IncidentStatus, incident_status, "incident_status")
+        title = check_text(title, "title", max_len=TITLE_MAX).strip() or None if title else None
         with self._tx() as session:
+            page = page_config_from_database(session)
+            wanted = tuple(dict.fromkeys(check_text(c, "component", required=True, max_len=100)
+                                         for c in components))
+            unknown = [c for c in wanted if c not in page.by_id()]
+            if unknown:
+                known = ", ".join(c.id for c in page.components) or "none"
+                raise ValidationError(f"components: {', '.join(unknown)} not a public component "
+                                      f"(public components: {known})", "components")
+            public = wanted or page.resolve(service_group, ())
+            if not public:
+                raise ValidationError("say which public components this update is about", "components")
+            group = check_text(service_group or ",".join(public), "service_group", required=True)[:100]
             version = self._incident(session, incident_id).version if incident_id is not None else None
             session.add(db.StatusPageEntry(service_group=group, state=state_e.value, message=message,
-                                           at=at, incident_id=incident_id, author=self.author))
+                                           at=at, incident_id=incident_id, author=self.author,
+                                           incident_status=status_e.value, components=list(public),
+                                           title=title))
             if incident_id is not None:
+                names = ", ".join(page.by_id()[c].name for c in public)
                 self._append(session, incident_id, "status_page_update",
-                             f"status page {group}: {state_e.value.replace('_', ' ')} — {message}",
-                             {"service_group": group, "state": state_e.value, "message": message})
+                             f"status page {names}: {status_e.value}, {state_e.value.replace('_', ' ')} — {message}",
+                             {"service_group": group, "state": state_e.value, "message": message,
+                              "components": list(public), "incident_status": status_e.value, "title": title})
+            notify_changes(session)  # a --watch publisher rewrites the page at commit
         return None if incident_id is None else IncidentChange(incident_id, version,
                                                                ("status_page", "timeline"))
 
@@ -307,8 +346,10 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
     # -- close ------------------------------------------------------------------------------
     def close(self, incident_id: int, root_cause: str, follow_ups: Iterable[Any],
               postmortem_owner_id: str | None, postmortem_due_at: dt.datetime | None,
-              expected_version: int) -> IncidentChange:
+              expected_version: int, **postmortem: str) -> IncidentChange:
+        """Close with the root cause and follow-ups; ``postmortem`` texts (summary, ...) may ride along."""
         root_cause = check_text(root_cause, "root_cause")
+        texts = checked_fields(postmortem)
         if not root_cause.strip():
             raise ValidationError("an incident cannot be closed without a root cause", "root_cause")
         actions = [self._follow_up(item) for item in follow_ups]
@@ -317,10 +358,10 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
         with self._tx() as session:
             if self._incident(session, incident_id).closed_at is not None:
                 raise ValidationError(f"incident {incident_id} is already closed", "closed_at")
-            owners = {a[1] for a in actions if a[1]} | ({postmortem_owner_id} - {None})
+            owners = {check_id(o, "owner") for o in {a[1] for a in actions if a[1]} | ({postmortem_owner_id} - {None})}
             self._require_all(session, db.Person, owners, "person")
         values = {"root_cause": root_cause, "postmortem_owner_id": postmortem_owner_id,
-                  "postmortem_due_at": due, "closed_at": now}
+                  "postmortem_due_at": due, "closed_at": now, **texts}
 
         def add_actions(session: Session, incident: db.Incident) -> None:
             incident.stage = "closed"
@@ -333,6 +374,11 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
             out += [("follow_up_added", f"follow-up: {d}" + (f" (owner {o})" if o else ""),
                      {"description": d, "owner_id": o, "due_at": at.isoformat() if at else None})
                     for d, o, at in actions]
+            written = [n for n in texts if n in changed]
+            if written:
+                out.append(("postmortem_updated", "post-mortem: " + ", ".join(
+                    POSTMORTEM_FIELDS[n].lower() for n in written) + " written",
+                    {n: texts[n] for n in written}))
             out.append(("closed", "incident closed", {
                 "postmortem_owner_id": postmortem_owner_id,
                 "postmortem_due_at": due.isoformat() if due else None}))
@@ -385,7 +431,7 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
 
     @staticmethod
     def _require_all(session: Session, model, ids: Iterable[str], what: str) -> None:
-        ids = set(ids)
+        ids = {check_id(i, what) for i in ids}
         if not ids:
             return
         pk = model.__mapper__.primary_key[0]

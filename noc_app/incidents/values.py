@@ -118,9 +118,17 @@ def check_aware(value: dt.datetime | None, name: str, *, required: bool = False)
     return value.astimezone(dt.timezone.utc)
 
 
+ID_MAX = 100  # every id column is VARCHAR(100)
+
+
 def check_id(value: Any, name: str) -> str:
+    """An id to look up: bounded and NUL-free, so SQLite and PostgreSQL answer alike ("unknown")."""
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{name} must be a non-empty id", name)
+    if len(value) > ID_MAX:
+        raise ValidationError(f"{name} is {len(value):,} characters long; an id has at most {ID_MAX}", name)
+    if "\x00" in value:
+        raise ValidationError(f"{name} contains a NUL character, which no id has", name)
     return value
 
 
@@ -186,3 +194,13 @@ class IncidentSnapshot:
     components: dict[str, str]  # component id -> role
     customers: tuple[str, ...]
     participants: dict[str, str]  # person id -> role
+    # The post-mortem record (see noc_app/postmortem/record.py).
+    summary: str = ""
+    triggered_by: str = ""
+    went_well: str = ""
+    went_wrong: str = ""
+    got_lucky: str = ""
+    lessons_learned: str = ""
+    customer_summary: str = ""
+    customer_prevention: str = ""
+    key_moments: tuple[int, ...] = ()  # starred timeline event ids

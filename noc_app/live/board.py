@@ -60,6 +60,10 @@ class ComponentView:
     reason: str  # the failing checks' short reasons
     flapping: bool
     checks: tuple[CheckView, ...]
+    # AT RISK: a redundancy group it depends on lost members (``lost``) but still
+    # has what it needs, so it is fine for customers; never set with IMPACTED.
+    at_risk: bool = False
+    lost: tuple[str, ...] = ()
 
     @property
     def is_symptom(self) -> bool:
@@ -138,10 +142,17 @@ class StatusBoard:
             reason="; ".join(f"{c.error}" for c in matching if c.error and own != Status.OK),
             flapping=any(c.flapping for c in checks.values()),
             checks=tuple(checks.values()),
+            at_risk=result.is_at_risk(component_id),
+            lost=result.lost_members(component_id) if result.redundancy_lost[
+                self.model.graph.index[component_id]] else (),
         )
 
     def components(self) -> list[ComponentView]:
         return [self.component(cid) for cid in self._specs]
+
+    def at_risk_count(self) -> int:
+        """Components shown AT RISK (counted as OK in ``counts``: they are fine for customers)."""
+        return int(self.result.at_risk_mask.sum())
 
     def counts(self) -> dict[Status, int]:
         totals: dict[Status, int] = {}

@@ -37,6 +37,10 @@
 - The scheduler thread is woken only when a new due time comes before the
   one it is waiting for, not on every completion.
 
+- ``stop()`` stops scheduling, cancels runs not started yet and waits for
+  the running ones (bounded by the longest check deadline), so every
+  request an endpoint answered has its result handed on before it returns.
+
 Results reach ``on_outcome(result, outcome)`` on a worker thread; callers
 hand them on (a queue to storage, a Qt signal to the GUI).
 """
@@ -49,6 +53,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -62,6 +67,7 @@ log = logging.getLogger(__name__)
 RunCheck = Callable[[CheckSpec], CheckResult]
 OnOutcome = Callable[[CheckResult, Outcome], None]
 InMaintenance = Callable[[CheckSpec], bool]
+STOP_SLACK_S = 2.0  # past the longest check deadline: state machine, listeners, thread wake-up
 
 
 @dataclass
@@ -127,7 +133,12 @@ class Scheduler:
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._futures: set[futures.Future] = set()  # submitted runs, until done (stop waits for them)
         self.stats = SchedulerStats()
+
+    def _forget(self, future: futures.Future) -> None:
+        with self._cond:
+            self._futures.discard(future)
 
     @property
     def machines(self) -> dict[str, CheckStateMachine]:
@@ -146,16 +157,31 @@ class Scheduler:
         self._thread.start()
         return self
 
-    def stop(self, wait: bool = True) -> None:
+    def stop(self, wait: bool = True) -> int:
+        """Stop scheduling; with ``wait``, let the checks already running finish and report.
+
+        Runs queued but not started are cancelled (no request was sent, so
+        nothing is lost). A running check ends within its own deadline, so
+        the wait is bounded by the longest timeout (plus a little for the
+        state machine and listeners); their results reach ``on_outcome``
+        before this returns. Returns how many were still running after that
+        bound (0 in practice).
+        """
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
         if self._thread:
             self._thread.join(timeout=5)
-        if self._pool:
-            # Running checks finish within their own timeouts; don't wait for them
-            # unless asked (the GUI must close promptly).
-            self._pool.shutdown(wait=wait, cancel_futures=True)
+        if not self._pool:
+            return 0
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        if not wait:
+            return 0
+        with self._cond:
+            running = list(self._futures)
+        bound = max((c.timeout_s for c in self._checks.values()), default=0.0) + STOP_SLACK_S
+        _done, not_done = futures.wait(running, timeout=bound)
+        return len(not_done)
 
     def set_active(self, keys: set[str], seeds: dict | None = None) -> None:
         """Poll exactly ``keys`` from now on (lease changes in shared mode).
@@ -247,7 +273,9 @@ class Scheduler:
                 if self._latest.get(key) != seq or key in self._in_flight or key not in self._active:
                     continue  # its completion schedules the next run
                 self._in_flight.add(key)
-                self._pool.submit(self._execute, key, due)
+                future = self._pool.submit(self._execute, key, due)
+                self._futures.add(future)
+                future.add_done_callback(self._forget)
 
     def _execute(self, key: str, due: float) -> None:
         spec = self._checks[key]

@@ -23,14 +23,18 @@ from noc_app.polling.gaps import record_gaps
 from noc_app.polling.leases import LeaseManager
 from noc_app.polling.retention import run_retention
 from noc_app.polling.recorder import ResultRecorder, write_batch
+from noc_app.polling.spool import ReplayReport, ResultSpool, replay_spool, spool_for
+from noc_app.polling.stop_report import StopReport
 from noc_app.polling.scheduler import Scheduler
 from noc_app.polling.state import CheckStateMachine, Outcome
 from noc_app.storage.db import transaction
+from noc_app.storage.write_failures import describe_write_failure
 from noc_app.topology.model import CheckSpec, Topology
 from noc_app.workspace import Workspace
 
 Listener = Callable[[CheckResult, Outcome], None]
 RETENTION_EVERY_S = 60.0
+DEFAULT_STOP_GRACE_S = 10.0  # how long a stop retries a refusing database before spooling
 
 
 def _utcnow() -> dt.datetime:
@@ -85,7 +89,14 @@ class PollingService:
             listener(result, outcome)
 
     def start(self) -> PollingService:
-        self.recorder.start()
+        # Results an earlier stop kept are written before any new one. A
+        # headless poller does it now, so the states it takes over include
+        # them; the GUI's writer thread does it first thing (never the GUI thread).
+        if self.leases is not None:
+            self.replay_spool()
+            self.recorder.start()
+        else:
+            self.recorder.start(first=self.replay_spool)
         if self._automation_s:
             self._automation_thread = threading.Thread(target=self._run_automation, name="incident-automation",
                                                        daemon=True)
@@ -117,9 +128,12 @@ class PollingService:
             except SQLAlchemyError as exc:
                 # Keep polling what we hold; if the outage outlasts the lease,
                 # another poller takes over and we drop the rows next round.
-                self._on_error(f"lease renewal failed: {type(exc).__name__}")
+                self._on_error(f"lease renewal failed: {self._why(exc)}")
                 continue
             self.scheduler.set_active(held, seeds)
+
+    def _why(self, exc: BaseException) -> str:
+        return describe_write_failure(exc, self.workspace.engine).reason
 
     def _run_automation(self) -> None:
         """Housekeeping off the polling threads.
@@ -134,30 +148,55 @@ class PollingService:
             try:
                 automation.tick()
             except SQLAlchemyError as exc:
-                self._on_error(f"incident automation skipped a round: {type(exc).__name__}")
+                self._on_error(f"incident automation skipped a round: {self._why(exc)}")
             if time.monotonic() >= next_retention:
                 next_retention = time.monotonic() + RETENTION_EVERY_S
                 try:
                     run_retention(self.workspace.sessions)
                 except SQLAlchemyError as exc:
-                    self._on_error(f"history rollup skipped a round: {type(exc).__name__}")
+                    self._on_error(f"history rollup skipped a round: {self._why(exc)}")
 
-    def stop(self) -> None:
+    def stop(self, grace_s: float = DEFAULT_STOP_GRACE_S) -> StopReport:
+        """Stop without losing a result: what was measured is written, or kept on disk.
+
+        Scheduling stops first; the checks already running finish (bounded
+        by their deadlines) and their results join the backlog; the backlog
+        is written, retried for up to ``grace_s`` if the database refuses;
+        what is still unwritten goes to the spool for the next start.
+        """
         self._stop.set()
         if self._automation_thread is not None:
             self._automation_thread.join(timeout=5)
-        self.scheduler.stop(wait=False)
-        self.recorder.stop()
+        self.scheduler.stop(wait=True)
+        unwritten = self.recorder.stop(grace_s)
+        report = StopReport(written=self.recorder.written, kept=len(unwritten.items),
+                            transitions=unwritten.transitions, shed=unwritten.shed, reason=unwritten.reason)
+        if unwritten.items:
+            try:
+                report.spool_path = self._spool().save(unwritten.items)
+            except OSError as exc:
+                report.spool_error = f"{exc.strerror or exc} ({self._spool().directory})"
         if self._lease_thread is not None:
             self._lease_thread.join(timeout=5)
-            try:
-                self.leases.release_all()
-            except SQLAlchemyError:
-                pass  # the leases simply expire
+            if not unwritten.items:  # with the database gone, the leases simply expire
+                try:
+                    self.leases.release_all()
+                except SQLAlchemyError:
+                    pass
+        return report
+
+    def _spool(self) -> ResultSpool:
+        return spool_for(self.workspace.engine)
+
+    def replay_spool(self) -> ReplayReport:
+        """Write the results an earlier stop kept on disk (before polling starts)."""
+        return replay_spool(self.workspace, self._on_error)
 
 
-def poll_once(workspace: Workspace, workers: int = 16) -> list[CheckResult]:
+def poll_once(workspace: Workspace, workers: int = 16,
+              on_error: Callable[[str], None] | None = None) -> list[CheckResult]:
     """Run every check once, concurrently; record the results; return them in topology order."""
+    replay_spool(workspace, on_error or (lambda message: None))
     checks: Sequence[CheckSpec] = workspace.topology.checks
     in_maintenance = maintenance_lookup(workspace.topology)
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(checks) or 1))) as pool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import re
 from contextlib import contextmanager
 from collections.abc import Iterator
 
@@ -13,6 +13,10 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.paths import default_db_url
+from noc_app.storage.failures import note_sqlite_file
+from noc_app.storage.sqlite_files import prepare_sqlite_file
+from noc_app.storage.text_fit import refuse_text_that_does_not_fit
+from noc_app.storage.urls import redact_secrets
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -30,11 +34,9 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = resolve_db_url(url)
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise DatabaseUrlError(
-            f'"{url}" is not a database URL; use sqlite:///PATH or '
-            "postgresql+psycopg://USER@HOST:PORT/DB"
-        ) from None
+        parsed.port  # noqa: B018 - a port that is not a number fails here, not at connect
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseUrlError(_unparsable(url, exc)) from None
     backend = parsed.get_backend_name()
     if backend == "postgresql" and parsed.drivername != "postgresql+psycopg":
         # psycopg 3 is the driver we ship; psycopg2 URLs would fail on import.
@@ -46,6 +48,7 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
             _ensure_sqlite_directory(parsed.database)
             engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "handle_error", note_sqlite_file)
         else:
             engine = create_engine(
                 parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5}, **kwargs
@@ -55,13 +58,23 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     return engine
 
 
+def _unparsable(url: str, exc: Exception) -> str:
+    shown = redact_secrets(url)
+    port = re.search(r"@[^/@:]*:([^/?]*)", url)
+    if isinstance(exc, ValueError) and port and not port.group(1).isdigit():
+        return (f'"{shown}" has a port that is not a number ("{port.group(1)}"); '
+                "write e.g. postgresql+psycopg://USER@HOST:5432/DB")
+    return (f'"{shown}" is not a database URL; use sqlite:///PATH or '
+            "postgresql+psycopg://USER@HOST:PORT/DB")
+
+
 def _ensure_sqlite_directory(database: str | None) -> None:
     # SQLite creates the file but not its folder; a fresh --db path should just work.
-    if database and database != ":memory:" and not database.startswith("file:"):
-        try:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseUrlError(f"cannot create the folder for {database}: {exc.strerror}") from None
+    # Both are made private (0700 / 0600) before SQLite sees them.
+    try:
+        prepare_sqlite_file(database)
+    except OSError as exc:
+        raise DatabaseUrlError(f"cannot create {database} or its folder: {exc.strerror}") from None
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -77,7 +90,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    # Text longer than its column is refused before the flush, alike on SQLite and PostgreSQL.
+    return refuse_text_that_does_not_fit(sessionmaker(engine, expire_on_commit=False))
 
 
 @contextmanager

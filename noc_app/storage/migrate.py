@@ -19,6 +19,27 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
+class NewerSchemaError(RuntimeError):
+    """A database whose schema revision this version of the app does not know: a newer app wrote it."""
+
+    def __init__(self, revision: str):
+        super().__init__(f"this database was written by a newer Vigil (revision {revision}); "
+                         "upgrade the app (this version knows revisions up to "
+                         f"{head_revision()}), or give --db another database")
+        self.revision = revision
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def refuse_newer(revision: str | None) -> None:
+    """Raise ``NewerSchemaError`` for a revision no migration here has (instead of Alembic's
+    "Can't locate revision", which reads like a broken install)."""
+    if revision is not None and revision not in known_revisions():
+        raise NewerSchemaError(revision)
+
+
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -31,6 +52,7 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Bring the schema to ``revision``; returns (before, after). Idempotent."""
     before = current_revision(engine)
+    refuse_newer(before)
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

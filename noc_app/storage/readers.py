@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from noc_app.domain import CheckKind, Criticality, HealthFormat, Status, worst
 from noc_app.storage import models as db
 from noc_app.topology.model import (
-    CheckSpec, ComponentSpec, CustomerSpec, JsonExpectation, MaintenanceSpec, Topology, Usage,
+    CheckSpec, ComponentSpec, CustomerSpec, JsonExpectation, MaintenanceSpec, RedundancyGroup,
+    Topology, Usage,
 )
 
 
@@ -31,10 +32,26 @@ def read_topology(session: Session, source: str = "database") -> Topology:
     ).all()
     live = {c.id for c in components}
     depends: dict[str, list[str]] = defaultdict(list)
+    members: dict[tuple[str, int], list[str]] = defaultdict(list)
     for edge in session.scalars(select(db.ComponentDependency).order_by(
             db.ComponentDependency.component_id, db.ComponentDependency.depends_on_id)):
         if edge.component_id in live and edge.depends_on_id in live:
-            depends[edge.component_id].append(edge.depends_on_id)
+            if edge.group_position is None:
+                depends[edge.component_id].append(edge.depends_on_id)
+            else:
+                members[(edge.component_id, edge.group_position)].append(edge.depends_on_id)
+    redundancy: dict[str, list[RedundancyGroup]] = defaultdict(list)
+    for row in session.scalars(select(db.ComponentRedundancyGroup).order_by(
+            db.ComponentRedundancyGroup.component_id, db.ComponentRedundancyGroup.position)):
+        group_members = members.get((row.component_id, row.position), [])
+        # A group whose members were retired down to one is no group any more:
+        # what is left of it is a plain dependency (and none left, no edge).
+        if len(group_members) >= 2:
+            need = min(row.need, len(group_members))
+            redundancy[row.component_id].append(
+                RedundancyGroup(tuple(group_members), need, row.name))
+        else:
+            depends[row.component_id].extend(group_members)
     uses: dict[str, list[Usage]] = defaultdict(list)
     for row in session.scalars(select(db.CustomerComponent).order_by(
             db.CustomerComponent.customer_id, db.CustomerComponent.component_id)):
@@ -60,7 +77,9 @@ def read_topology(session: Session, source: str = "database") -> Topology:
         components=tuple(
             ComponentSpec(id=c.id, name=c.name, group=c.group_name, team=c.team_id, kind=c.kind,
                           criticality=Criticality(c.criticality), description=c.description,
-                          depends_on=tuple(depends[c.id]), checks=tuple(checks[c.id]))
+                          depends_on=(*depends[c.id],
+                                      *(m for g in redundancy[c.id] for m in g.members)),
+                          checks=tuple(checks[c.id]), redundancy=tuple(redundancy[c.id]))
             for c in components
         ),
         customers=tuple(

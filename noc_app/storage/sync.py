@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from noc_app.storage import models as db
 from noc_app.storage.base import Base, utcnow
-from noc_app.topology.model import CheckSpec, Topology
+from noc_app.storage.sync_status_page import sync_status_page
+from noc_app.topology.model import SECRET_FIELDS, CheckSpec, Topology
 
 
 @dataclasses.dataclass
@@ -120,6 +121,8 @@ def sync_topology(session: Session, topology: Topology, now: dt.datetime | None 
     _sync_customers(up, topology, now)
     _sync_operations(up, topology)
     session.flush()
+    sync_status_page(up, topology, now)
+    session.flush()
     return report
 
 
@@ -141,6 +144,11 @@ def _sync_people(up: _Upserter, topology: Topology) -> None:
     for t in topology.teams:
         up.put(teams, db.Team, t.id, "teams", id=t.id, name=t.name,
                escalation_policy_id=t.escalation_policy)
+    # A team named only on components (as in the design's example) is a team:
+    # created named after its id; a row that exists (from the app) is kept as it is.
+    for team_id in dict.fromkeys(c.team for c in topology.components if c.team):
+        if team_id not in teams:
+            up.put(teams, db.Team, team_id, "teams", id=team_id, name=team_id)
     up.session.flush()
     people = up.rows(db.Person)
     for p in topology.people:
@@ -180,18 +188,47 @@ def _sync_components(up: _Upserter, topology: Topology, now: dt.datetime) -> Non
     for key in wanted_checks - set(states):
         up.session.add(db.CheckState(check_key=key))
 
-    # Dependency edges of live components are exactly what the file says.
-    current = {(e.component_id, e.depends_on_id) for e in up.session.scalars(select(db.ComponentDependency))}
-    edges = {(c.id, d) for c in topology.components for d in c.depends_on}
-    stale = {e for e in current - edges if e[0] in wanted}
+    # Dependency edges of live components are exactly what the file says,
+    # each tagged with the redundancy group it belongs to (None: plain).
+    current = {(e.component_id, e.depends_on_id): e
+               for e in up.session.scalars(select(db.ComponentDependency))}
+    edges: dict[tuple[str, str], int | None] = {}
+    for c in topology.components:
+        member_of = {m: pos for pos, g in enumerate(c.redundancy) for m in g.members}
+        for d in c.depends_on:
+            edges[(c.id, d)] = member_of.get(d)
+    stale = {e for e in set(current) - set(edges) if e[0] in wanted}
     for component_id, depends_on_id in stale:
         up.session.execute(delete(db.ComponentDependency).where(
             db.ComponentDependency.component_id == component_id,
             db.ComponentDependency.depends_on_id == depends_on_id))
-    for component_id, depends_on_id in edges - current:
-        up.session.add(db.ComponentDependency(component_id=component_id, depends_on_id=depends_on_id))
-    if stale or edges - current:
-        up.report.updated["dependencies"] += len(stale) + len(edges - current)
+    moved = 0
+    for key, position in edges.items():
+        row = current.get(key)
+        if row is None:
+            up.session.add(db.ComponentDependency(component_id=key[0], depends_on_id=key[1],
+                                                  group_position=position))
+            moved += 1
+        elif row.group_position != position:
+            row.group_position = position
+            moved += 1
+    if stale or moved:
+        up.report.updated["dependencies"] += len(stale) + moved
+    _sync_redundancy_groups(up, topology, wanted)
+
+
+def _sync_redundancy_groups(up: _Upserter, topology: Topology, wanted: set[str]) -> None:
+    groups = up.rows(db.ComponentRedundancyGroup)
+    keep = set()
+    for c in topology.components:
+        for position, g in enumerate(c.redundancy):
+            keep.add((c.id, position))
+            up.put(groups, db.ComponentRedundancyGroup, (c.id, position), "redundancy groups",
+                   component_id=c.id, position=position, need=g.need, name=g.id)
+    for key, row in groups.items():
+        if key[0] in wanted and key not in keep:
+            up.session.delete(row)
+            up.report.retired["redundancy groups"] += 1
 
 
 def _sync_customers(up: _Upserter, topology: Topology, now: dt.datetime) -> None:
@@ -257,8 +294,15 @@ def check_target(check: CheckSpec) -> str:
 
 
 def check_config(check: CheckSpec) -> dict[str, Any]:
-    """The check spec as JSON-able data (enums as values, tuples as lists)."""
-    return _jsonable(dataclasses.asdict(check))
+    """The check spec as JSON-able data (enums as values, tuples as lists), secrets left out.
+
+    ``url`` is already the masked one; a password given in it lives only in
+    the poller's memory (``SECRET_FIELDS``).
+    """
+    values = dataclasses.asdict(check)
+    for name in SECRET_FIELDS:
+        values.pop(name, None)
+    return _jsonable(values)
 
 
 def _jsonable(value: Any) -> Any:

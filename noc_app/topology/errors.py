@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from noc_app.url_secrets import mask_urls
+
 Loc = Sequence[str | int]
 
 
@@ -15,9 +17,18 @@ class TopologyError(Exception):
         self.source = source
         self.line = line
         self.key = key
+        message = mask_urls(message)  # a URL quoted back must not show its password
         self.reason = message
         where = f"{source}:{line}" if line else source
         super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``value`` quoted for a message, cut short: a 1 MB value must not become a 1 MB error line."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > limit:
+        text = f"{text[:limit]}… ({len(text):,} characters)"
+    return '"' + text.replace("\x00", "\\u0000") + '"'
 
 
 def describe_loc(loc: Loc, data: dict) -> str:
@@ -36,11 +47,11 @@ def describe_loc(loc: Loc, data: dict) -> str:
         if isinstance(nxt, int):
             item = node[nxt] if isinstance(node, list) and nxt < len(node) else None
             ident = item.get("id") if isinstance(item, dict) else None
-            parts.append(f'{key} "{ident}"' if isinstance(ident, str) else f"{key}[{nxt}]")
+            parts.append(f"{key} {shown(ident, 40)}" if isinstance(ident, str) else f"{key}[{nxt}]")
             node = item
             i += 2
         else:
-            parts.append(str(key))
+            parts.append(str(key) if len(str(key)) <= 60 else shown(key))
             i += 1
     return " > ".join(parts)
 
@@ -64,6 +75,9 @@ def find_line(text: str, loc: Loc) -> int | None:
         if isinstance(nxt, int):
             header = "[[" + ".".join(path) + "]]"
             hits = [n for n in range(start, end) if lines[n].replace(" ", "").startswith(header)]
+            if not hits:
+                # an array of values (depends_on = ["a", "b"]), not of tables: its key's line
+                return _key_line(lines, key, start, end, found, path)
             if nxt >= len(hits):
                 return _one_based(found)
             start = hits[nxt]
@@ -71,22 +85,39 @@ def find_line(text: str, loc: Loc) -> int | None:
             found = start
             i += 2
             continue
-        key_re = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
-        own_end = next(
-            (n for n in range(start + 1, end) if lines[n].lstrip().startswith("[")), end
-        )
-        first = start + 1 if found is not None else 0
-        hit = next((n for n in range(first, own_end) if key_re.match(lines[n])), None)
-        if hit is None:
+        if i + 1 < len(loc) and _own_key_hit(lines, key, start, end, found) is None:
+            # A sub-table ([status_page]) with more of the path below it: keep walking.
             header = "[" + ".".join(path) + "]"
-            hit = next(
-                (n for n in range(start, end) if lines[n].replace(" ", "").startswith(header)),
-                None,
-            )
-        if hit is None:
-            return _one_based(found)
-        return hit + 1
+            sub = next((n for n in range(start, end) if lines[n].replace(" ", "").startswith(header)), None)
+            if sub is not None:
+                start, found = sub, sub
+                i += 1
+                continue
+        return _key_line(lines, key, start, end, found, path)
     return _one_based(found)
+
+
+def _key_line(lines: list[str], key: str, start: int, end: int, found: int | None,
+              path: list[str]) -> int | None:
+    """The ``key =`` line inside the table that starts at ``start`` (or its ``[a.key]`` header)."""
+    hit = _own_key_hit(lines, key, start, end, found)
+    if hit is None:
+        header = "[" + ".".join(path) + "]"
+        hit = next(
+            (n for n in range(start, end) if lines[n].replace(" ", "").startswith(header)),
+            None,
+        )
+    if hit is None:
+        return _one_based(found)
+    return hit + 1
+
+
+def _own_key_hit(lines: list[str], key: str, start: int, end: int, found: int | None) -> int | None:
+    """The index of the ``key =`` line in the table that starts at ``start`` (not in a table below it)."""
+    key_re = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+    own_end = next((n for n in range(start + 1, end) if lines[n].lstrip().startswith("[")), end)
+    first = start + 1 if found is not None else 0
+    return next((n for n in range(first, own_end) if key_re.match(lines[n])), None)
 
 
 def _one_based(index: int | None) -> int | None:

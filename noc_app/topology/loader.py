@@ -1,22 +1,26 @@
 """Read a topology TOML file into a validated ``Topology``.
 
-Three passes, each stopping at the first problem so the user gets one line:
-TOML syntax (tomllib), shapes and values (pydantic schema), then references
-and cycles across tables.
+Four passes, each stopping at the first problem so the user gets one line:
+TOML syntax (tomllib), text no database can store (NUL characters), shapes
+and values (pydantic schema, which also knows each column's width), then
+references and cycles across tables.
 """
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from noc_app.domain import DEFAULT_TIER_WEIGHTS
+from noc_app.domain import DEFAULT_TIER_WEIGHTS, CheckKind
 from noc_app.topology import model as m
-from noc_app.topology.errors import TopologyError, describe_loc, find_line
+from noc_app.topology.errors import TopologyError, describe_loc, find_line, shown
+from noc_app.topology import redundancy
 from noc_app.topology.references import find_problems
 from noc_app.topology.schema import TopologyFile
+from noc_app.url_secrets import split_credentials
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -37,6 +41,14 @@ def parse_topology(text: str, source: str = "<topology>") -> m.Topology:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TopologyError(source, f"not valid TOML: {exc}") from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively
+        raise TopologyError(source, "not a usable topology: arrays or tables nested too deeply "
+                                    "(thousands of levels); a topology needs a few") from None
+    nul = _find_nul(data)
+    if nul is not None:
+        raise TopologyError(source, "contains a NUL character (\\u0000), which no database can store; "
+                                    "remove it", find_line(text, nul), describe_loc(nul, data))
     try:
         doc = TopologyFile.model_validate(data)
     except ValidationError as exc:
@@ -47,7 +59,12 @@ def parse_topology(text: str, source: str = "<topology>") -> m.Topology:
 
 
 def _schema_error(exc: ValidationError, data: dict, text: str, source: str) -> TopologyError:
-    error = exc.errors()[0]
+    errors = exc.errors()
+    # A table given where a string-or-table is allowed (``depends_on``, ``uses``):
+    # the string branch's complaint says nothing useful, the table's does.
+    error = next((e for e in errors[1:] if errors[0]["type"] == "string_type"
+                  and isinstance(errors[0]["input"], dict)
+                  and e["loc"][:-2] == errors[0]["loc"][:-1]), errors[0])
     loc = tuple(p for p in error["loc"] if not _is_union_branch(p))
     kind = error["type"]
     if kind == "extra_forbidden":
@@ -60,17 +77,39 @@ def _schema_error(exc: ValidationError, data: dict, text: str, source: str) -> T
         message = f'required key "{loc[-1]}" is missing'
     elif kind == "value_error":
         message = str(error["ctx"]["error"])
+    elif kind == "string_too_long":
+        limit = error["ctx"]["max_length"]
+        message = (f"{len(error['input']):,} characters, longer than the {limit} that fit; "
+                   f"shorten it to at most {limit}")
     else:
-        message = f"{error['msg']} (got {error.get('input')!r})"
-    extra = len(exc.errors()) - 1
+        message = f"{error['msg']} (got {shown(error.get('input'))})"
+    extra = len(errors) - 1 - (error is not errors[0])
     if extra:
         message += f" (and {extra} more problem{'s' if extra > 1 else ''})"
     return TopologyError(source, message, find_line(text, loc), describe_loc(loc, data))
 
 
+def _find_nul(data: dict) -> tuple | None:
+    """The path of the first key or string holding a NUL (iterative: nesting may be deep)."""
+    stack: list[tuple[tuple, object]] = [((), data)]
+    while stack:
+        loc, node = stack.pop()
+        if isinstance(node, str):
+            if "\x00" in node:
+                return loc
+        elif isinstance(node, dict):
+            for key, value in reversed(list(node.items())):
+                if "\x00" in key:
+                    return loc + (key,)
+                stack.append((loc + (key,), value))
+        elif isinstance(node, list):
+            stack.extend((loc + (i,), v) for i, v in reversed(list(enumerate(node))))
+    return None
+
+
 def _is_union_branch(part) -> bool:
     # pydantic adds the tried union member ("str", "UsageTable") to the loc
-    return isinstance(part, str) and (part[:1].isupper() or part in ("str", "int", "float", "bool"))
+    return isinstance(part, str) and (part[:1].isupper() or part in ("str", "int", "float", "bool", "constrained-str"))
 
 
 def _model_at(model: type[BaseModel], loc) -> type[BaseModel] | None:
@@ -105,7 +144,8 @@ def _build(doc: TopologyFile, source: str) -> m.Topology:
         source=source,
         defaults=defaults,
         tier_weights={**DEFAULT_TIER_WEIGHTS, **doc.tiers},
-        components=tuple(_component(c, defaults) for c in doc.component),
+        components=tuple(_component(c, defaults, {r.id: r for r in doc.redundancy})
+                         for c in doc.component),
         customers=tuple(_customer(c) for c in doc.customer),
         people=tuple(m.PersonSpec(p.id, p.name, p.email, p.phone, p.team) for p in doc.person),
         teams=tuple(m.TeamSpec(t.id, t.name, t.escalation_policy) for t in doc.team),
@@ -136,11 +176,30 @@ def _build(doc: TopologyFile, source: str) -> m.Topology:
             m.KbArticleSpec(k.id, k.title, tuple(k.components), tuple(k.symptoms), k.solution, k.script)
             for k in doc.kb
         ),
+        status_page=_status_page(doc.status_page),
         sla_by_tier=dict(doc.sla),
     )
 
 
-def _component(c, defaults: m.Defaults) -> m.ComponentSpec:
+def _status_page(sp) -> m.StatusPageSpec | None:
+    if sp is None:
+        return None
+    return m.StatusPageSpec(
+        name=sp.name, url=sp.url, time_zone=sp.time_zone,
+        components=tuple(m.PublicComponentSpec(c.id, c.name, tuple(dict.fromkeys(c.components)),
+                                               c.description) for c in sp.component),
+    )
+
+
+def _address(check) -> tuple[str | None, int | None]:
+    """host and port of a check: written as keys, or in a tcp:// / tls:// / https:// url."""
+    if check.kind == CheckKind.HTTP or not check.url:
+        return check.host, check.port
+    parts = urlsplit(check.url)
+    return parts.hostname, parts.port or 443  # tcp:// always has a port (schema)
+
+
+def _component(c, defaults: m.Defaults, named: dict) -> m.ComponentSpec:
     checks = tuple(
         m.CheckSpec(
             key=f"{c.id}#{i}",
@@ -149,15 +208,17 @@ def _component(c, defaults: m.Defaults) -> m.ComponentSpec:
             interval_s=ch.interval if ch.interval is not None else defaults.interval_s,
             timeout_s=ch.timeout if ch.timeout is not None else defaults.timeout_s,
             retries=ch.retries if ch.retries is not None else defaults.retries,
-            url=ch.url,
-            host=ch.host,
-            port=ch.port,
+            url=split_credentials(ch.url)[0] if ch.url else None,  # password shown as "***"
+            url_credentials=split_credentials(ch.url)[1] if ch.url else None,  # memory only
+            host=_address(ch)[0],
+            port=_address(ch)[1],
             expect_status=tuple(ch.expect_status),
             format=ch.format,
             degraded_ms=ch.degraded_ms if ch.degraded_ms is not None else defaults.degraded_ms,
             keyword=ch.keyword,
             json=m.JsonExpectation(ch.json_.path, ch.json_.equals) if ch.json_ else None,
             headers_env=tuple(sorted(ch.headers_env.items())),
+            basic_auth_env=ch.basic_auth_env,
             verify_tls=ch.verify_tls,
             ca_bundle=ch.ca_bundle,
             max_body_bytes=ch.max_body_bytes,
@@ -166,10 +227,12 @@ def _component(c, defaults: m.Defaults) -> m.ComponentSpec:
         )
         for i, ch in enumerate(c.check)
     )
+    _, groups = redundancy.split(c, named)
     return m.ComponentSpec(
         id=c.id, name=c.name, group=c.group, team=c.team, kind=c.kind,
         criticality=c.criticality, description=c.description,
-        depends_on=tuple(dict.fromkeys(c.depends_on)), checks=checks,
+        depends_on=tuple(redundancy.all_dependencies(c, named)), checks=checks,
+        redundancy=tuple(groups),
     )
 
 

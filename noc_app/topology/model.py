@@ -45,11 +45,42 @@ class CheckSpec:
     json: JsonExpectation | None = None
     # header name -> environment variable holding its value (never the value)
     headers_env: tuple[tuple[str, str], ...] = ()
+    # environment variable holding "user:password" for HTTP basic auth (never the value)
+    basic_auth_env: str | None = None
     verify_tls: bool = True
     ca_bundle: str | None = None
     max_body_bytes: int = 1024 * 1024
     max_redirects: int = 5
     warn_days: int = 14  # tls: DEGRADED when the certificate expires sooner
+    # (user, password) the file wrote into ``url``, which shows "***" instead.
+    # Memory only: never stored, printed or compared (see SECRET_FIELDS).
+    url_credentials: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+
+
+#: CheckSpec fields that must never leave the process (storage skips them).
+SECRET_FIELDS = frozenset({"url_credentials"})
+
+
+@dataclass(frozen=True)
+class RedundancyGroup:
+    """Members that stand in for each other: the dependent needs ``need`` of them healthy.
+
+    ``id`` is set when the group was named once under ``[[redundancy]]`` and
+    reused by that id; inline ``{ any_of = [...] }`` groups have none.
+    """
+
+    members: tuple[str, ...]
+    need: int = 1
+    id: str | None = None
+
+    @property
+    def spare(self) -> int:
+        """How many members may be lost before the dependents are impacted."""
+        return len(self.members) - self.need
+
+    @property
+    def label(self) -> str:
+        return self.id or f"any {self.need} of " + " / ".join(self.members)
 
 
 @dataclass(frozen=True)
@@ -61,8 +92,20 @@ class ComponentSpec:
     kind: str = "service"
     criticality: Criticality = Criticality.MEDIUM
     description: str = ""
+    # Every dependency id, plain ones first, then the members of redundancy
+    # groups (so graph walks, layouts and correlation see every edge); which of
+    # them are soft is said by ``redundancy``.
     depends_on: tuple[str, ...] = ()
     checks: tuple[CheckSpec, ...] = ()
+    redundancy: tuple[RedundancyGroup, ...] = ()
+
+    @property
+    def hard_depends_on(self) -> tuple[str, ...]:
+        """Plain dependencies: any one of them failing impacts this component."""
+        if not self.redundancy:
+            return self.depends_on
+        soft = {m for g in self.redundancy for m in g.members}
+        return tuple(d for d in self.depends_on if d not in soft)
 
 
 @dataclass(frozen=True)
@@ -167,6 +210,26 @@ class KbArticleSpec:
 
 
 @dataclass(frozen=True)
+class PublicComponentSpec:
+    """A ``[[status_page.component]]``: the public name over internal components."""
+
+    id: str
+    name: str
+    components: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class StatusPageSpec:
+    """``[status_page]``; no public components declared means one per group."""
+
+    name: str = "Status"
+    url: str | None = None
+    time_zone: str = "UTC"
+    components: tuple[PublicComponentSpec, ...] = ()
+
+
+@dataclass(frozen=True)
 class Topology:
     source: str  # file it came from, for messages
     defaults: Defaults = Defaults()
@@ -181,6 +244,7 @@ class Topology:
     maintenance: tuple[MaintenanceSpec, ...] = ()
     changes: tuple[ChangeSpec, ...] = ()
     kb_articles: tuple[KbArticleSpec, ...] = ()
+    status_page: StatusPageSpec | None = None  # None: the file has no [status_page]
     sla_by_tier: dict[str, float] = field(default_factory=dict)  # tier -> availability target
 
     def sla_of(self, customer: CustomerSpec) -> float | None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
-from urllib.parse import urlsplit
 
 from noc_app.domain import DEFAULT_TIER_WEIGHTS, CheckKind
+from noc_app.topology import redundancy
 from noc_app.topology.schema import TopologyFile
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -20,18 +20,20 @@ def find_problems(doc: TopologyFile) -> Iterator[Problem]:
     yield from _duplicates(doc)
     components = {c.id for c in doc.component}
     people = {p.id for p in doc.person}
-    teams = {t.id for t in doc.team}
+    # A team named on a component is a team (created at sync, named after its
+    # id); a [[team]] entry only adds its name and escalation policy.
+    teams = {t.id for t in doc.team} | {c.team for c in doc.component if c.team}
     policies = {p.id for p in doc.escalation_policy}
     tiers = set(DEFAULT_TIER_WEIGHTS) | set(doc.tiers)
 
+    named = {r.id: r for r in doc.redundancy}
     for i, comp in enumerate(doc.component):
-        for dep in comp.depends_on:
+        for dep in redundancy.split(comp, named)[0]:
             if dep == comp.id:
                 yield ("component", i, "depends_on"), f'"{comp.id}" depends on itself; remove it from depends_on'
             elif dep not in components:
-                yield ("component", i, "depends_on"), _unknown("depends on", dep, "component", components)
-        if comp.team is not None and teams and comp.team not in teams:
-            yield ("component", i, "team"), _unknown("team", comp.team, "team", teams)
+                yield ("component", i, "depends_on"), _unknown(
+                    "depends on", dep, "component", components | set(named))
         for j, check in enumerate(comp.check):
             problem = _check_problem(check)
             if problem:
@@ -74,7 +76,22 @@ def find_problems(doc: TopologyFile) -> Iterator[Problem]:
         if window.end <= window.start:
             yield ("maintenance", i, "end"), "the window ends before it starts; put end after start"
 
-    cycle = find_cycle({c.id: c.depends_on for c in doc.component if c.id in components})
+    if doc.status_page is not None:
+        seen_public: dict[str, int] = {}
+        for i, public in enumerate(doc.status_page.component):
+            loc = ("status_page", "component", i)
+            if public.id in seen_public:
+                yield loc + ("id",), (f'duplicate status_page.component id "{public.id}" (first defined as '
+                                      f"#{seen_public[public.id] + 1}); ids must be unique")
+            seen_public.setdefault(public.id, i)
+            yield from _refs(loc + ("components",), public.components, components, "component")
+
+
+    yield from redundancy.group_problems(doc, components, _unknown)
+
+    # Cycles count every edge: a loop through a redundancy group is still a loop.
+    cycle = find_cycle({c.id: redundancy.all_dependencies(c, named)
+                        for c in doc.component if c.id in components})
     if cycle:
         index = next(i for i, c in enumerate(doc.component) if c.id == cycle[0])
         yield ("component", index, "depends_on"), (
@@ -113,25 +130,26 @@ def find_cycle(edges: dict[str, Iterable[str]]) -> list[str] | None:
 
 
 def _check_problem(check) -> tuple[str, str] | None:
+    """A check without a place to go, or with two. Each kind's message names that kind's keys."""
+    kind = check.kind.value
     if check.kind == CheckKind.HTTP:
         if not check.url:
             return "url", 'an http check needs url = "http(s)://host:port/path"'
         if check.host or check.port:
             return "host", "an http check takes its host and port from url; remove host/port"
         return None
-    # tcp / tls: host and port, or an https URL to take them from (tls only)
-    if check.url and check.kind == CheckKind.TLS and not (check.host or check.port):
-        parts = urlsplit(check.url)
-        return None if parts.scheme == "https" else ("url", "a tls check's url must be https://")
-    if not check.host or not check.port:
-        return "host", f'a {check.kind.value} check needs host = "..." and port = N'
+    example = {CheckKind.TCP: "tcp://host:5432", CheckKind.TLS: "tls://host:443"}[check.kind]
     if check.url:
-        return "url", f"a {check.kind.value} check takes host and port, not url"
+        if check.host or check.port:
+            return "url", f'a {kind} check takes url = "{example}" or host/port, not both; remove one'
+        return None  # the schema checked the URL's form for this kind
+    if not check.host or not check.port:
+        return "host", f'a {kind} check needs host = "..." and port = N, or url = "{example}"'
     return None
 
 
 def _duplicates(doc: TopologyFile) -> Iterator[Problem]:
-    for name in ("component", "customer", "team", "person", "escalation_policy",
+    for name in ("component", "redundancy", "customer", "team", "person", "escalation_policy",
                  "notification_list", "template", "maintenance", "change", "kb"):
         seen: dict[str, int] = {}
         for i, item in enumerate(getattr(doc, name)):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLay
 
 from widgets.incidents.fields import OptionalDateTime
 from widgets.incidents.section import Section, fill, hint, table
+from widgets.incidents.status_page_step import StatusPageStep
 from widgets.incidents.style import local_text
 
 AUDIENCES = (("customers", "Affected customers only"), ("internal", "Internal staff (list for this priority)"),
@@ -80,12 +81,15 @@ class NotifySection(Section):
         sv.addWidget(QLabel("Sent for this incident", objectName="heading"))
         sv.addWidget(self.sent, 1)
         split.addWidget(sent_box)
+        self.status_page = StatusPageStep(dlg)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.status_page)  # the status page first: the practice says so
+        layout.addWidget(QLabel("2 · People", objectName="heading"))
         layout.addWidget(self.promise)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(split, 1)
-        self.needs_incident += [self.preview_button]
+        self.needs_incident += [self.preview_button, self.status_page.post_button]
         self._templates = ()
         self._preview: list = []
         self.audience.currentIndexChanged.connect(self._fill_templates)
@@ -96,6 +100,10 @@ class NotifySection(Section):
     def populate(self, directory) -> None:
         self._templates = directory.templates
         self._fill_templates()
+        self.status_page.populate(directory)
+        if directory.status_page_url and not self.status_url.text():
+            with self.dlg.fields.quiet():
+                self.status_url.setText(directory.status_page_url)
 
     def _fill_templates(self, *_args) -> None:
         audience = self.audience.currentData()
@@ -223,6 +231,7 @@ class NotifySection(Section):
                      audience=audience, template_id=self.template.currentData() or None, **args)
 
     def show_snapshot(self, snap, pages, sent, due) -> None:
+        self.status_page.show_snapshot(snap, self.dlg.timeline_entries)
         fill(self.sent, [(local_text(n.sent_at), n.audience, n.recipient, n.subject,
                           "ok" if n.ok else f"FAILED: {n.error}") for n in sent])
         if snap.next_update_due_at and not snap.closed_at:
@@ -231,7 +240,7 @@ class NotifySection(Section):
             self.promise.setText("No customer update promised" if not snap.closed_at else "Closed")
 
     def scratch_unsaved(self) -> bool:
-        return bool(self.reason.text())
+        return bool(self.reason.text()) or self.status_page.scratch_unsaved()
 
 
 class EscalateSection(Section):

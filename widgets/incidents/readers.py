@@ -57,22 +57,37 @@ class BoardRow:
 
 
 @dataclass(frozen=True)
+class PublicComponent:
+    """A status-page component as the operator picks it (``members`` to pre-tick it)."""
+
+    id: str
+    name: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Directory:
-    """What the dialog's pickers list: people, templates and the status-page groups."""
+    """What the dialog's pickers list: people, templates, the status page's public components."""
 
     people: tuple[Person, ...]
     templates: tuple[Template, ...]
     groups: tuple[str, ...]
+    public_components: tuple[PublicComponent, ...] = ()
+    status_page_url: str | None = None
 
 
 def directory(service) -> Directory:
+    from noc_app.statuspage.config import from_database
+
     with service.reading() as s:
         people = tuple(Person(p.id, p.name) for p in s.scalars(select(db.Person).order_by(db.Person.name)))
         templates = tuple(Template(t.id, t.name, t.audience, t.kind) for t in s.scalars(
             select(db.MessageTemplate).order_by(db.MessageTemplate.audience, db.MessageTemplate.name)))
         groups = tuple(g for g in s.scalars(select(db.Component.group_name).distinct()
                                             .order_by(db.Component.group_name)) if g)
-    return Directory(people, templates, groups)
+        page = from_database(s)
+    publics = tuple(PublicComponent(c.id, c.name, c.members) for c in page.components)
+    return Directory(people, templates, groups, publics, page.url)
 
 
 def sent_notifications(service, incident_id: int) -> list[SentNotification]:

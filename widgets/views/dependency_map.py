@@ -5,7 +5,9 @@ only change node and edge items in place, so a state change costs a few
 item repaints, never a scene rebuild.  During an outage everything not on a
 failure path is dimmed, the probable causes get a thick outline and a CAUSE
 tag, symptoms a dashed outline and a "symptom" tag — shape and words, not
-colour alone.
+colour alone.  A component whose redundancy group lost members reads
+"⚠ AT RISK" with a dotted outline and a "redundancy lost" tag; the edges to
+the members of a redundancy group are dashed (any one of them will do).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, 
 from noc_app.domain import Status
 from noc_app.live import ComponentView
 from widgets.board_store import BoardStore
-from widgets.theme import look
+from widgets.theme import AT_RISK, look
 from widgets.views.graph_layout import layered_layout
 
 BACKGROUND = QColor("#15181d")
@@ -108,8 +110,9 @@ class NodeItem(QGraphicsItem):
         painted = _painted(self.view)
         self.view = view
         self.symptom_of = symptom_of
-        self.setToolTip(f"{view.name} ({view.id})\n{look(view.status).word}"
-                        + (f"\n{view.reason}" if view.reason else ""))
+        self.setToolTip(f"{view.name} ({view.id})\n{_look(view).word}"
+                        + (f"\n{view.reason}" if view.reason else "")
+                        + (f"\nredundancy lost: {', '.join(view.lost)}" if view.lost else ""))
         # Latency, reason and times change with every check but are not drawn:
         # repainting every failing node on each refresh stalled the GUI ~50 ms.
         if _painted(view) != painted:
@@ -121,6 +124,8 @@ class NodeItem(QGraphicsItem):
             return "◎ PROBABLE CAUSE"
         if self.view.is_symptom:
             return "symptom"
+        if self.view.at_risk:
+            return "redundancy lost"
         return ""
 
     def boundingRect(self) -> QRectF:
@@ -157,7 +162,7 @@ class NodeItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         s, v = self.size, self.view
-        looks = look(v.status)
+        looks = _look(v)
         box = self.box()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -189,6 +194,8 @@ class NodeItem(QGraphicsItem):
             pen = QPen(QColor("#ffffff"), s.line * 0.22)
         elif v.is_symptom:
             pen = QPen(QColor(looks.colour), s.line * 0.1, Qt.PenStyle.DashLine)
+        elif v.at_risk:
+            pen = QPen(QColor(looks.colour), s.line * 0.12, Qt.PenStyle.DotLine)
         else:
             pen = QPen(QColor("#3a404a"), 1)
         painter.setPen(pen)
@@ -212,17 +219,23 @@ class NodeItem(QGraphicsItem):
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, tag)
 
 
+def _look(view: ComponentView):
+    return AT_RISK if view.at_risk else look(view.status)
+
+
 def _painted(view: ComponentView) -> tuple:
     """What ``NodeItem.paint`` draws of a view: a repaint is needed only when it changes."""
-    return (view.name, view.status, view.flapping, view.probable_cause, view.is_symptom)
+    return (view.name, view.status, view.flapping, view.probable_cause, view.is_symptom,
+            view.at_risk)
 
 
 class EdgeItem(QGraphicsPathItem):
     """user -> dependency, arrowhead at the dependency; bold when both ends fail."""
 
-    def __init__(self, user: NodeItem, dependency: NodeItem, size: NodeSize):
+    def __init__(self, user: NodeItem, dependency: NodeItem, size: NodeSize, soft: bool = False):
         super().__init__()
         self.user, self.dependency, self.size = user, dependency, size
+        self.soft = soft  # to a member of a redundancy group: drawn dashed
         # Where along the bottom / top edge the line attaches (0..1): spread
         # out so arrows into a busy dependency do not pile onto one point.
         self.start_frac = self.end_frac = 0.5
@@ -250,7 +263,10 @@ class EdgeItem(QGraphicsPathItem):
         if (hot, colour.rgba()) == self._look:
             return  # unchanged: no repaint
         self._look = (hot, colour.rgba())
-        self.setPen(QPen(colour, self.size.line * (0.14 if hot else 0.06)))
+        pen = QPen(colour, self.size.line * (0.14 if hot else 0.06))
+        if self.soft:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        self.setPen(pen)
         self.setBrush(QBrush(colour))
         self.setZValue(-0.5 if hot else -1)
 
@@ -272,6 +288,8 @@ class DependencyMapView(QWidget):
         self.nodes: dict[str, NodeItem] = {}
         self.edges: list[EdgeItem] = []
         self._deps = {c.id: tuple(c.depends_on) for c in store.board.topology.components}
+        self._soft = {(c.id, m) for c in store.board.topology.components
+                      for g in c.redundancy for m in g.members}
         self._build()
         store.componentsChanged.connect(self.refresh)
 
@@ -294,7 +312,8 @@ class DependencyMapView(QWidget):
         for user, deps in self._deps.items():
             for dep in deps:
                 if user in self.nodes and dep in self.nodes:
-                    edge = EdgeItem(self.nodes[user], self.nodes[dep], size)
+                    edge = EdgeItem(self.nodes[user], self.nodes[dep], size,
+                                    soft=(user, dep) in self._soft)
                     self.scene.addItem(edge)
                     self.edges.append(edge)
         self._place()
@@ -392,16 +411,20 @@ class DependencyMapView(QWidget):
         # Whether a node is a symptom, and of what, can change without its own
         # status changing (its cause just failed), so all failing nodes recheck.
         ids = set(changed or ()) | {cid for cid, n in self.nodes.items()
-                                    if n.view.own_status.is_failing or n.view.status in AFFECTED}
+                                    if n.view.own_status.is_failing or n.view.status in AFFECTED
+                                    or n.view.at_risk}
         for cid in ids:
             if cid in self.nodes:
                 view = board.component(cid)
                 self.nodes[cid].set_view(view, self.causes_behind(cid, causes) if view.is_symptom else ())
         outage = any(n.view.status in AFFECTED for n in self.nodes.values())
         for node in self.nodes.values():
-            node.setOpacity(1.0 if not outage or node.view.status in AFFECTED else DIMMED)
+            lit = node.view.status in AFFECTED or node.view.at_risk
+            node.setOpacity(1.0 if not outage or lit else DIMMED)
         for edge in self.edges:
-            hot = edge.user.view.status in AFFECTED and edge.dependency.view.status in AFFECTED
+            user = edge.user.view
+            hot = ((user.status in AFFECTED or user.at_risk)
+                   and edge.dependency.view.status in AFFECTED)
             edge.set_hot(hot)
             edge.setOpacity(1.0 if hot or not outage else DIMMED)
 

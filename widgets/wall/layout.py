@@ -42,10 +42,16 @@ class TileFacts:
     cause: bool  # probable cause of an outage
     symptom: bool  # failing because something it depends on fails
     flapping: bool
+    at_risk: bool = False  # OK, but a redundancy group it depends on lost members
+
+    @property
+    def word(self) -> str:
+        """The status word on the tile: AT RISK stands in for OK when redundancy is lost."""
+        return "AT RISK" if self.at_risk else self.status.value
 
     @property
     def status_text(self) -> str:
-        word = self.status.value
+        word = self.word
         return f"{word} for {self.duration}" if self.duration else word
 
     @property
@@ -58,17 +64,21 @@ class TileFacts:
             marks.append("SYMPTOM")
         if self.flapping:
             marks.append("FLAPPING")
+        if self.at_risk:
+            marks.append("REDUNDANCY LOST")
         return tuple(marks)
 
     @property
-    def failing_rank(self) -> int:
-        return _RANK[self.status]
+    def failing_rank(self) -> float:
+        # AT RISK sorts just before the healthy tiles: worth a look, not an outage.
+        return _RANK[self.status] - (0.5 if self.at_risk else 0.0)
 
 
 def only_duration_moved(old: TileFacts, new: TileFacts) -> bool:
     """True when the tick moved the duration on and nothing else: only the status line needs repainting."""
     return (old.status is new.status and old.latency == new.latency and old.cause == new.cause
-            and old.symptom == new.symptom and old.flapping == new.flapping and old.name == new.name)
+            and old.symptom == new.symptom and old.flapping == new.flapping and old.name == new.name
+            and old.at_risk == new.at_risk)
 
 
 def tile_facts(view, now: dt.datetime) -> TileFacts:
@@ -81,6 +91,7 @@ def tile_facts(view, now: dt.datetime) -> TileFacts:
         id=view.id, name=view.name, group=view.group or "Other", status=view.status,
         duration=duration, latency=latency, cause=view.probable_cause,
         symptom=view.is_symptom, flapping=view.flapping,
+        at_risk=getattr(view, "at_risk", False),
     )
 
 

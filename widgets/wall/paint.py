@@ -10,7 +10,7 @@ from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, QStaticText
 
 from noc_app.domain import Status
-from widgets.theme import LOOKS
+from widgets.theme import AT_RISK, LOOKS
 from widgets.wall.layout import TileFacts
 
 BACKGROUND = QColor("#101318")
@@ -108,9 +108,9 @@ def _name_text(name: str, width: int, bold: QFont, fm: QFontMetrics) -> tuple[QS
 
 def paint_tile(p: QPainter, r: QRect, facts: TileFacts, px: int, base: QFont, status_only: bool = False) -> None:
     """Paint a whole tile; ``status_only`` repaints just its status line (the 1 s duration tick)."""
-    look = LOOKS[facts.status]
+    look = AT_RISK if facts.at_risk else LOOKS[facts.status]
     colour = _colour(look.colour)
-    filled = facts.status not in (Status.OK, Status.IMPACTED)
+    filled = facts.status not in (Status.OK, Status.IMPACTED) and not facts.at_risk
     bold, regular = fonts(base, px)
     fm, rm = _metrics(bold, regular)
     line_h = fm.height()
@@ -142,6 +142,16 @@ def paint_tile(p: QPainter, r: QRect, facts: TileFacts, px: int, base: QFont, st
         p.setBrush(_NO_BRUSH)
         p.drawRect(r.adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
         text = colour
+    elif facts.at_risk:
+        # Fine for customers, one failure closer to an outage: the calm dark tile
+        # with a wide yellow bar and a dashed yellow frame, and the words.
+        p.fillRect(r, OK_TILE)
+        p.fillRect(QRect(x0, y0, max(4, round(px * 0.6)), r.height()), colour)
+        width = max(2, round(px * 0.14))
+        p.setPen(QPen(colour, width, Qt.PenStyle.DashLine))
+        p.setBrush(_NO_BRUSH)
+        p.drawRect(r.adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
+        text = colour
     else:
         p.fillRect(r, OK_TILE)
         p.fillRect(QRect(x0, y0, max(2, round(px * 0.3)), r.height()), colour)
@@ -168,7 +178,7 @@ def _status_line(p, r: QRect, facts: TileFacts, symbol: str, fm, rm, bold, regul
     badge_pad = max(2, rm.height() // 5)
     badges = [(label, rm.horizontalAdvance(label) + 2 * badge_pad) for label in facts.labels]
     room = r.width()
-    word = f"{symbol} {facts.status.value}"
+    word = f"{symbol} {facts.word}"
     timed = [f"{symbol} {facts.status_text}", f"{word} {facts.duration}"] if facts.duration else []
     # Order of sacrifice when space runs out: the word "for", then the least
     # important marks, then the duration; the status word and CAUSE stay longest.
@@ -226,11 +236,12 @@ def paint_heading(p: QPainter, r: QRect, title: str, counts: dict[Status, int], 
     p.drawText(QRectF(x, r.top(), r.width(), text_rect.height()),
                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, shown)
     x += rm.horizontalAdvance(shown) + px
-    for status in (Status.DOWN, Status.DEGRADED, Status.UNKNOWN, Status.IMPACTED, Status.MAINTENANCE):
+    for status in (Status.DOWN, Status.DEGRADED, Status.UNKNOWN, Status.IMPACTED, AT_RISK,
+                   Status.MAINTENANCE):
         n = counts.get(status, 0)
         if not n:
             continue
-        look = LOOKS[status]
+        look = LOOKS.get(status) or status  # AT_RISK is a look of its own, not a status
         part = f"{look.symbol} {n} {look.word}"
         p.setPen(QColor(look.colour))
         p.drawText(QRectF(x, r.top(), r.width(), text_rect.height()),

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import QWidget
 
 from noc_app.domain import Status
 from widgets.board_store import BoardStore
+from widgets.theme import AT_RISK
 from widgets.wall import paint
-from widgets.wall.layout import (Plan, TileFacts, only_duration_moved, ordered, plan, rank, tile_facts,
+from widgets.wall.layout import (Plan, TileFacts, only_duration_moved, ordered, plan, tile_facts,
                                  tile_slots)
 
 FRAME_MS = 15  # a display frame (16.7 ms at 60 Hz) with room for timer jitter: bursts of changes within it become one repaint
@@ -122,7 +123,7 @@ class ComponentWall(QWidget):
         for cid, facts in self._facts.items():
             self._groups.setdefault(facts.group, []).append(cid)
             counts = self._counts.setdefault(facts.group, {})
-            counts[facts.status] = counts.get(facts.status, 0) + 1
+            counts[_count_key(facts)] = counts.get(_count_key(facts), 0) + 1
         self._idle = 0
         # Each group's ids in name order, kept: a re-sort is then a stable sort by severity rank
         # only (a few small integers), not a sort of casefolded names.
@@ -224,11 +225,11 @@ class ComponentWall(QWidget):
                     if new.name != old.name:
                         self._sort_by_name()
                         self._needs_resort = True
-                    if new.status != old.status:
+                    if _count_key(new) != _count_key(old):
                         groups.add(new.group)
                         counts = self._counts[new.group]
-                        counts[old.status] -= 1
-                        counts[new.status] = counts.get(new.status, 0) + 1
+                        counts[_count_key(old)] -= 1
+                        counts[_count_key(new)] = counts.get(_count_key(new), 0) + 1
                     # The 1 s tick moves durations on: only the status line is repainted.
                     status_only = not new.cause and only_duration_moved(old, new)
                     rect = self._shown.rects.get(cid)
@@ -309,7 +310,7 @@ class ComponentWall(QWidget):
             by_name = self._by_name[group]
             # sorted() is stable: by rank, then by name (the same order as layout.ordered).
             ids[:] = (by_name if self.order == "name"
-                      else sorted(by_name, key=lambda c: rank(facts[c].status)))
+                      else sorted(by_name, key=lambda c: facts[c].failing_rank))
 
     def _shape(self) -> list[tuple[str, int]]:
         return [(g, len(ids)) for g, ids in self._groups.items()]
@@ -468,3 +469,8 @@ class _CanvasPainter:
     def __exit__(self, *exc) -> None:
         if self.painter is not None:
             self.painter.end()
+
+
+def _count_key(facts: TileFacts):
+    """What a group heading counts a tile as: its status, or AT RISK (an OK tile that lost redundancy)."""
+    return AT_RISK if facts.at_risk else facts.status

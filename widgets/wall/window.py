@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from noc_app.domain import SEVERITY_ORDER, Status
 from widgets.board_store import BoardStore
-from widgets.theme import LOOKS
+from widgets.theme import AT_RISK, LOOKS
 from widgets.wall.stale import DataAge, StaleWatch, stale_threshold_for, wall_text_px
 from widgets.wall.tiles import timer
 
@@ -162,7 +162,7 @@ class WallHeader(QWidget):
         p.setFont(chip)
         fm = QFontMetrics(chip)
         for status, n in self.totals:
-            look = LOOKS[status]
+            look = LOOKS.get(status) or status  # a StatusLook (AT RISK) is not a status
             text = f"{look.symbol} {n} {look.word}"
             w = fm.horizontalAdvance(text) + pad * 2
             if x + w > x_right:
@@ -280,6 +280,13 @@ class WallWindow(QWidget):
         age = self.watch.check(board.last_data_at, now)
         counts = board.counts()
         totals = [(s, counts[s]) for s in SEVERITY_ORDER if counts.get(s)]
+        at_risk = board.at_risk_count()
+        if at_risk:  # its own chip, just before OK; the chips still add up to every component
+            spot = next((i for i, (s, _) in enumerate(totals) if s is Status.OK), len(totals))
+            if spot < len(totals):
+                rest = totals[spot][1] - at_risk
+                totals[spot:spot + 1] = [(Status.OK, rest)] if rest > 0 else []
+            totals.insert(spot, (AT_RISK, at_risk))
         index = self.stack.currentIndex()
         label = self.current_view_name
         if len(self.view_names) > 1 and self.pinned is None:

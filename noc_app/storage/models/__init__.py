@@ -3,30 +3,31 @@
 from noc_app.storage.base import Base
 from noc_app.storage.models.incidents import (
     EscalationPage, FollowUpAction, Incident, IncidentComponent, IncidentCustomer,
-    IncidentParticipant, NotificationSent, TimelineEvent,
+    IncidentKeyMoment, IncidentParticipant, NotificationSent, TimelineEvent,
 )
 from noc_app.storage.models.monitoring import (
     AlertAck, CheckRollup, CheckSample, CheckState, Poller, StateTransition,
 )
 from noc_app.storage.models.operations import (
     ChangeComponent, ChangeRecord, KbArticle, KbArticleComponent, MaintenanceComponent,
-    MaintenanceWindow, StatusPageEntry,
+    MaintenanceWindow, PublicComponent, PublicComponentMember, StatusPageEntry, StatusPageSettings,
 )
 from noc_app.storage.models.people import (
     EscalationLevel, EscalationPolicy, EscalationPolicyComponent, MessageTemplate,
     NotificationList, Person, Team,
 )
 from noc_app.storage.models.topology import (
-    Check, Component, ComponentDependency, Customer, CustomerComponent, Tier,
+    Check, Component, ComponentDependency, ComponentRedundancyGroup, Customer, CustomerComponent,
+    Tier,
 )
 
 __all__ = [
     "AlertAck", "Base", "ChangeComponent", "ChangeRecord", "Check", "CheckRollup", "CheckSample",
-    "CheckState", "Component", "ComponentDependency", "Customer", "CustomerComponent",
+    "CheckState", "Component", "ComponentDependency", "ComponentRedundancyGroup", "Customer", "CustomerComponent",
     "EscalationLevel", "EscalationPage", "EscalationPolicy", "EscalationPolicyComponent",
     "FollowUpAction", "Incident", "IncidentComponent", "IncidentCustomer",
-    "IncidentParticipant", "KbArticle", "KbArticleComponent", "MaintenanceComponent",
+    "IncidentKeyMoment", "IncidentParticipant", "KbArticle", "KbArticleComponent", "MaintenanceComponent",
     "MaintenanceWindow", "MessageTemplate", "NotificationList", "NotificationSent", "Person",
-    "Poller",
+    "Poller", "PublicComponent", "PublicComponentMember", "StatusPageSettings",
     "StateTransition", "StatusPageEntry", "Team", "Tier", "TimelineEvent",
 ]

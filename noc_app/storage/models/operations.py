@@ -94,3 +94,41 @@ class StatusPageEntry(Base):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"))
     author: Mapped[str] = mapped_column(String(200), default="")
+    # Migration 0009: what a Statuspage client reads. NULL on rows written before it.
+    incident_status: Mapped[str | None] = mapped_column(String(20))  # investigating .. postmortem
+    components: Mapped[list[str] | None]  # public component ids this update is about
+    title: Mapped[str | None] = mapped_column(String(300))  # the public incident name
+
+
+class StatusPageSettings(Base):
+    """``[status_page]`` of the topology (one row, id 1), so desktops without the file know it."""
+
+    __tablename__ = "status_page_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(500))
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+
+
+class PublicComponent(Base):
+    """A ``[[status_page.component]]``: a public name over internal components."""
+
+    __tablename__ = "status_page_components"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    retired_at: Mapped[dt.datetime | None]
+
+
+class PublicComponentMember(Base):
+    __tablename__ = "status_page_members"
+
+    public_id: Mapped[str] = mapped_column(
+        ForeignKey("status_page_components.id", ondelete="CASCADE"), primary_key=True
+    )
+    component_id: Mapped[str] = mapped_column(
+        ForeignKey("components.id", ondelete="CASCADE"), primary_key=True
+    )

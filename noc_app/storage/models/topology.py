@@ -42,6 +42,27 @@ class ComponentDependency(Base):
     depends_on_id: Mapped[str] = mapped_column(
         ForeignKey("components.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    # NULL: a plain (hard) dependency.  Otherwise the edge is a member of the
+    # component's redundancy group at this position (``ComponentRedundancyGroup``).
+    group_position: Mapped[int | None]
+
+
+class ComponentRedundancyGroup(Base):
+    """One redundancy group a component depends on: ``need`` of its member edges healthy.
+
+    Members are the ``ComponentDependency`` rows of the same component with
+    this ``group_position``; ``name`` is the ``[[redundancy]]`` id when the
+    group was named in the topology file.
+    """
+
+    __tablename__ = "component_redundancy_groups"
+
+    component_id: Mapped[str] = mapped_column(
+        ForeignKey("components.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    need: Mapped[int] = mapped_column(default=1)
+    name: Mapped[str | None] = mapped_column(String(100))
 
 
 class Check(Base):

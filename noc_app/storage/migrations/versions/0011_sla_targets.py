@@ -3,8 +3,8 @@
 Nullable floats (0.999 = 99.9 %): no target means no SLA columns in the report. Adding a
 nullable column needs no table rebuild on SQLite.
 
-Revision ID: 0012b
-Revises: 0005
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01 21:52:23.040990
 """
 from alembic import op
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import noc_app.storage.base
 
 
-revision = '0012b'
-down_revision = '0005'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

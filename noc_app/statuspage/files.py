@@ -1,0 +1,104 @@
+"""Write a set of files into a directory so that a web server never serves a half-written one.
+
+Each file goes to a temporary name in its own directory and is renamed over
+the old one (``os.replace`` is atomic on POSIX and Windows): a reader sees
+the old file or the new one, never a mix. Files whose bytes did not change
+are left alone (a ``--watch`` rewrite touches only what changed), and
+files are written in the given order, so pages are in place before the
+pages that link to them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+class OutputError(Exception):
+    """The output directory cannot be written (bad input: exit 2)."""
+
+
+def check_writable(out: Path) -> None:
+    """Refuse an output that is not a writable directory, before any work is done."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out}: exists and is not a directory; give a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".probe-", delete=True)
+        probe.close()
+    except OSError as exc:
+        raise OutputError(f"--out {out}: cannot write there ({exc.strerror or exc}); "
+                          "choose a directory you can write to") from None
+
+
+class AtomicDirectory:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._written: dict[str, bytes] = {}  # relative path -> digest of what is on disk
+        self._dirs: set[Path] = set()
+
+    def prune(self, folder: str, keep: set[str], suffix: str = ".html") -> list[str]:
+        """Remove ``folder/*suffix`` files not in ``keep``: a page that left the site goes with it
+        (an incident about a component no longer public must not stay reachable)."""
+        gone = []
+        directory = self.root / folder
+        if not directory.is_dir():
+            return gone
+        for path in directory.iterdir():
+            rel = f"{folder}/{path.name}"
+            if path.name.endswith(suffix) and rel not in keep and path.is_file():
+                path.unlink(missing_ok=True)
+                self._written.pop(rel, None)
+                gone.append(rel)
+        return gone
+
+    def write(self, files: dict[str, bytes]) -> list[str]:
+        """Write what changed; returns the relative paths written."""
+        written = []
+        for rel, data in files.items():
+            digest = hashlib.blake2b(data, digest_size=16).digest()
+            if self._written.get(rel) == digest:
+                continue
+            target = self.root / rel
+            if rel not in self._written and _same(target, data):
+                self._written[rel] = digest  # left by an earlier run: nothing to do
+                continue
+            _replace(target, data, self._dirs)
+            self._written[rel] = digest
+            written.append(rel)
+        return written
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _replace(target: Path, data: bytes, made: set | None = None) -> None:
+    parent = target.parent
+    if made is None or parent not in made:
+        parent.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(parent)
+    # One writer per output directory (this process): a fixed temporary name beside the target is
+    # enough, and cheaper than mkstemp; 0644 so a web server can read what it serves.
+    tmp = parent / f".{target.name}.{os.getpid()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o644)
+        try:
+            view = memoryview(data)
+            while view:  # os.write may take less than it is given
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
