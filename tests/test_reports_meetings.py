@@ -74,7 +74,7 @@ def test_every_report_in_every_format(scenario_db, tmp_path, qapp):
     # Daily: the open P2 overdue, the outage, the follow-up, the change, tomorrow's maintenance, flapping.
     for fmt in ("html", "md", "pdf"):
         for needle in ("Slow API responses", "OVERDUE", "Main database", "Add a replica", "chg-42", "db-patch",
-                       "web#0", "resolve 29 min 00 s"):
+                       "web#0", "detect 0 s; resolve 29 min 00 s"):
             assert contains(texts["daily", fmt], needle, fmt), (fmt, needle)
     daily = json.loads(texts["daily", "json"])
     assert [o["component"] for o in daily["outages"]] == ["db"]
