@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     _install_pdf_renderer()
     try:
         run = getattr(args, "run", None)
+        if getattr(args, "gui_command", None) == "review":
+            return run_review(args)
         return run(args) if run else run_gui(args)
     except KeyboardInterrupt:
         return 130
@@ -52,6 +54,19 @@ def _install_pdf_renderer() -> None:
         qt_write_pdf(html, path, title, footer)
 
     pdf_hook.install(write_pdf)
+    _install_postmortem_chart()
+
+
+def _install_postmortem_chart() -> None:
+    """The post-mortem's chart is drawn by the component detail view's code (Qt, imported when used)."""
+    from noc_app.postmortem import chart
+
+    def draw_chart(request):
+        from widgets.postmortem.chart_image import render_chart
+
+        return render_chart(request)
+
+    chart.install(draw_chart)
 
 
 def run_gui(args) -> int:
@@ -85,6 +100,32 @@ def run_gui(args) -> int:
     finally:
         if fleet is not None:
             fleet.stop()
+
+
+def run_review(args) -> int:
+    """``review FILE [--at TIME] [--screenshot DIR]``: the read-only review window on a bundle."""
+    from noc_app.cli.bundle_command import open_for_review
+    from noc_app.review.material import load_review
+
+    bundle, moment = open_for_review(args)  # a bad file or --at is refused before any window
+    material = load_review(bundle)
+    try:
+        _check_display()
+        from PySide6.QtWidgets import QApplication
+
+        from widgets.review import ReviewWindow
+        from widgets.screenshots import schedule_screenshots
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        app.setApplicationName("Vigil NOC review")
+        window = ReviewWindow(material, at=moment)
+        window.resize(1600, 1000)
+        window.show()
+        if args.screenshot:
+            schedule_screenshots(app, window, window.pages(), args.screenshot, ready=lambda: True)
+        return app.exec()
+    finally:
+        material.close()
 
 
 def _check_display() -> None:

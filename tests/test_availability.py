@@ -115,3 +115,46 @@ def test_span_algebra():
     assert intersect(a, b).pairs() == [(3.0, 4.0), (25.0, 30.0)]
     assert union([a, b]).pairs() == [(0.0, 15.0), (20.0, 40.0)]
     assert Window(Spans.of([0, 20], [10, 30])).measure(Spans.of([5], [25])) == 10.0
+
+
+def test_redundancy_group_is_down_only_while_too_few_members_are_up():
+    """web needs one of lb-a / lb-b: lb-a down 08:00-09:00 alone costs nothing, both down 08:30-08:45 does."""
+    import numpy as np
+
+    from noc_app.availability import CheckHistory, State
+    from noc_app.topology import parse_topology
+
+    topology = parse_topology("""
+[[component]]
+id = "lb-a"
+name = "LB A"
+  [[component.check]]
+  url = "http://127.0.0.1:9/a"
+[[component]]
+id = "lb-b"
+name = "LB B"
+  [[component.check]]
+  url = "http://127.0.0.1:9/b"
+[[component]]
+id = "web"
+name = "Web"
+depends_on = [{ any_of = ["lb-a", "lb-b"], need = 1 }]
+  [[component.check]]
+  url = "http://127.0.0.1:9/w"
+[[customer]]
+id = "acme"
+name = "ACME"
+tier = "enterprise"
+uses = ["web"]
+""", "redundancy.toml")
+    t = lambda hh, mm=0: at(hh, mm).timestamp()  # noqa: E731
+    history = CheckHistory(
+        initial={k: State.UP for k in ("lb-a#0", "lb-b#0", "web#0")},
+        times={"lb-a#0": np.array([t(8), t(9)]), "lb-b#0": np.array([t(8, 30), t(8, 45)])},
+        states={"lb-a#0": np.array([4, 0], dtype=np.int8), "lb-b#0": np.array([4, 0], dtype=np.int8)},
+        last_result={k: NEXT_DAY.timestamp() for k in ("lb-a#0", "lb-b#0", "web#0")})
+    result = compute_availability(topology, history, DAY, NEXT_DAY, now=NEXT_DAY)
+    acme = next(r for r in result.customers if r.id == "acme")
+    assert acme.breakdown.down_s == 900.0
+    web = next(r for r in result.components if r.id == "web")
+    assert web.breakdown.down_s == 0.0  # its own checks stayed green

@@ -142,5 +142,7 @@ def test_the_poller_says_the_disk_is_full_in_words(tmp_path):
         assert recorder.flush() is False
     finally:
         engine.dispose()
-    assert warnings == [f"could not write 3000 check results: the disk holding database file {path} "
-                        "is full; free some space on it; will retry"]
+    # The recorder's words (noc_app/storage/write_failures.py): what, which file, what to do.
+    assert warnings == [f"could not write check results: disk full: {path} (no space left on its "
+                        "filesystem; free some space); 3000 kept in memory, retrying"]
+    assert not any("OperationalError" in w for w in warnings)

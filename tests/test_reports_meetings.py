@@ -52,7 +52,8 @@ def run_report(kind: str, fmt: str, out: Path, db_url: str, *extra: str) -> str:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
-def test_every_report_in_every_format(scenario_db, tmp_path):
+def test_every_report_in_every_format(scenario_db, tmp_path, qapp):
+    # qapp first: the PDF renderer would otherwise make a bare QGuiApplication, and a later widget test aborts.
     texts = {(kind, fmt): run_report(kind, fmt, tmp_path / f"{kind}.{fmt}", scenario_db)
              for kind in REPORTS for fmt in ("html", "md", "csv", "json", "pdf")}
 
@@ -73,7 +74,7 @@ def test_every_report_in_every_format(scenario_db, tmp_path):
     # Daily: the open P2 overdue, the outage, the follow-up, the change, tomorrow's maintenance, flapping.
     for fmt in ("html", "md", "pdf"):
         for needle in ("Slow API responses", "OVERDUE", "Main database", "Add a replica", "chg-42", "db-patch",
-                       "web#0", "resolve 29 min 00 s"):
+                       "web#0", "detect 0 s; resolve 29 min 00 s"):
             assert contains(texts["daily", fmt], needle, fmt), (fmt, needle)
     daily = json.loads(texts["daily", "json"])
     assert [o["component"] for o in daily["outages"]] == ["db"]
@@ -121,6 +122,9 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
         ("daily", "--date", "yesterday"): '"yesterday" is not a date',
         ("customer-success", "--week", "2026-W60"): '"2026-W60" is not an ISO week',
         ("spof", "--tz", "Mars/Olympus"): 'unknown timezone "Mars/Olympus"',
+        ("availability", "--from", "2026-11-02", "--to", "2026-11-02", "--customer", "acme", "--group", "Core"):
+            "argument --group: not allowed with argument --customer",
+        ("availability", "--to", "2026-11-02"): "the following arguments are required: --from",
     }
     for args, expected in cases.items():
         result = cli("report", *args, "--db", db, "--out", out)

@@ -6,6 +6,7 @@ import getpass
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.incidents import ChannelConfig, IncidentService, Outbox
@@ -17,6 +18,8 @@ from widgets.main_window import MainWindow
 from widgets.views import AlertBanner, AlertNotifier, AlertsView, CustomerImpactView, DependencyMapView
 from widgets.views.alert_acks import AlertAckSharer
 from widgets.incidents import IncidentDialog, IncidentsBoard, IncidentWorker, recover_drafts
+from widgets.postmortem.closed_panel import ClosedIncidentsPanel
+from widgets.review.launch import LiveReviews
 from widgets.views.component_detail import ComponentDetailView
 
 
@@ -30,7 +33,7 @@ def build_workstation(store: BoardStore, sessions: sessionmaker[Session], title:
     alerts = AlertsView(store, user=_user())
     window.add_view("alerts", "Alerts", alerts)
     incidents = IncidentDesk(window, IncidentService(sessions, author=_user(), channels=channels))
-    window.add_view("incidents", "Incidents", incidents.board)
+    window.add_view("incidents", "Incidents", incidents.view)
     alerts.openIncident.connect(lambda alert: incidents.open(alert=alert))
     components.incidentRequested.connect(lambda cid: incidents.open(component_ids=[cid]))
     banner = AlertBanner()
@@ -89,10 +92,21 @@ class IncidentDesk:
         self.window = window
         self.worker = IncidentWorker(service, Outbox(data_dir() / "outbox"), parent=window)
         self.board = IncidentsBoard(self.worker)
+        # Closed incidents and their how-soon figures under the open ones (the wall shows only the board).
+        self.closed = ClosedIncidentsPanel(self.worker)
+        self.view = QSplitter(Qt.Orientation.Vertical)
+        self.view.addWidget(self.board)
+        self.view.addWidget(_with_review_button(self.closed, self))
+        self.view.setStretchFactor(0, 3)
+        self.view.setStretchFactor(1, 2)
         self.dialogs: dict[int, IncidentDialog] = {}
         self.board.openIncident.connect(lambda incident_id: self.open(incident_id))
+        self.closed.openIncident.connect(lambda incident_id: self.open(incident_id))
         self.board.updateDue.connect(
             lambda incident_id: window.show_problem(f"Customer update due now for incident #{incident_id}"))
+        self.reviews = LiveReviews(self.worker, window, window.show_problem)
+        self.board.reviewIncident.connect(self.reviews.review)
+        self.board.review_button.show()
 
     def open(self, incident_id: int | None = None, **kwargs) -> IncidentDialog:
         dialog = self.dialogs.get(incident_id) if incident_id is not None else None
@@ -108,6 +122,27 @@ class IncidentDesk:
     def offer_recovery(self) -> None:
         """After start-up: unsent drafts from a crash or a closed laptop."""
         self.recovery = recover_drafts(self.window, self.worker)
+
+
+def _with_review_button(closed, desk: IncidentDesk) -> QWidget:
+    """The closed incidents with a "Review…" button under them: reviewing is what closed ones are for."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(closed, 1)
+    button = QPushButton("Review…", objectName="reviewClosed")
+    button.setToolTip("Replay the selected closed incident read-only: timeline, metrics and the wall, "
+                      "map and impact as they were at any moment")
+    button.setEnabled(False)
+    button.clicked.connect(lambda: closed.selected_id() is not None and desk.reviews.review(closed.selected_id()))
+    closed.table.selectionModel().selectionChanged.connect(
+        lambda *_: button.setEnabled(closed.selected_id() is not None))
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(button)
+    layout.addLayout(row)
+    desk.review_closed_button = button
+    return box
 
 
 def _user() -> str:

@@ -15,7 +15,7 @@ import numpy as np
 
 from noc_app.availability.business_hours import business_spans, describe
 from noc_app.availability.history import CheckHistory
-from noc_app.availability.intervals import Spans, Window
+from noc_app.availability.intervals import Spans, Window, covered_by_at_least
 from noc_app.availability.public import PublicComponent, public_components
 from noc_app.availability.sla import SlaStanding, standing
 from noc_app.availability.states import State
@@ -99,36 +99,61 @@ def component_levels(topology: Topology, history: CheckHistory, start: float, en
 class _Reach:
     """What each component relies on: itself and everything it depends on, transitively.
 
-    Read off the impact model's downstream bit matrix (row i: what depends on i),
-    column by column.
+    Read off the impact model's *propagation* graph (hard edges, plus one
+    virtual node per redundancy group; a group's members are behind it, not
+    on the path), column by column of its downstream bit matrix. Indices
+    below ``n`` are components, the others redundancy groups.
     """
-
-    # MERGE POINT (redundancy groups): a member of an any_of group takes its
-    # dependent down only while fewer than `need` members are up; when the
-    # dependency model carries groups, combine their members' levels here with
-    # a "k of n" rule instead of a plain union.
 
     def __init__(self, model: ImpactModel):
         self.model = model
+        self.graph = model.propagation
+        self.n = model.graph.n
         self._cache: dict[int, np.ndarray] = {}
 
-    def upstream(self, component_id: str) -> np.ndarray:
-        i = self.model.graph.index[component_id]
+    def upstream_of(self, i: int) -> np.ndarray:
         if i not in self._cache:
-            bits = self.model.graph.downstream_bits
+            bits = self.graph.downstream_bits
             self._cache[i] = np.flatnonzero((bits[:, i >> 3] >> (7 - (i & 7))) & 1)
         return self._cache[i]
 
     def closure(self, component_ids) -> tuple[int, ...]:
         found: set[int] = set()
         for cid in component_ids:
-            found.update(self.upstream(cid).tolist())
+            found.update(self.upstream_of(self.model.graph.index[cid]).tolist())
         return tuple(sorted(found))
+
+    def components_in(self, indices) -> set[str]:
+        ids = self.model.graph.ids
+        return {ids[i] for i in indices if i < self.n}
+
+
+def _group_levels(model: ImpactModel, reach: _Reach, levels: dict[str, Levels | None]) -> dict[int, Levels]:
+    """A redundancy group is DOWN while fewer than ``need`` members are up.
+
+    A member is not up while it, or anything it relies on, is DOWN or in
+    maintenance. Groups inside a member's own dependencies are looked through
+    (their members do not count), a simplification the rules do not need yet.
+    """
+    out: dict[int, Levels] = {}
+    groups = model.groups
+    if groups is None:
+        return out
+    ids = model.graph.ids
+    for j, members in enumerate(groups.members):
+        not_up = []
+        for m in members:
+            parts = [levels[ids[i]] for i in reach.upstream_of(m).tolist() if i < reach.n and levels.get(ids[i])]
+            not_up.append(combine(parts).at_least[2] if parts else Spans.empty())
+        down = covered_by_at_least(not_up, len(members) - int(groups.need[j]) + 1)
+        out[reach.n + j] = Levels((down, down, down, down))
+    return out
 
 
 def compute_availability(topology: Topology, history: CheckHistory, start: dt.datetime, end: dt.datetime, *,
                          now: dt.datetime | None = None, customer: str | None = None, group: str | None = None,
-                         business_hours: bool = False) -> Availability:
+                         business_hours: bool = False, public: tuple[PublicComponent, ...] | None = None
+                         ) -> Availability:
     now = now or dt.datetime.now(dt.timezone.utc)
     stop = min(end, now)
     t0, t1 = _ts(start), max(_ts(start), _ts(stop))
@@ -144,7 +169,9 @@ def compute_availability(topology: Topology, history: CheckHistory, start: dt.da
     reach = _Reach(model)
     ids = model.graph.ids
     levels = component_levels(topology, history, t0, t1)
-    events = {cid: Events.of(lv) for cid, lv in levels.items() if lv is not None}
+    index = model.graph.index
+    events: dict[int, Events] = {index[cid]: Events.of(lv) for cid, lv in levels.items() if lv is not None}
+    events.update({i: Events.of(lv) for i, lv in _group_levels(model, reach, levels).items()})
     full = Window(Spans.of([t0], [t1]))
 
     def hours_of(c: CustomerSpec) -> BusinessHours:
@@ -162,19 +189,19 @@ def compute_availability(topology: Topology, history: CheckHistory, start: dt.da
     # Which rows are in scope.
     chosen = customers_by_id[customer] if customer else None
     if chosen is not None:
-        relied = {ids[i] for i in reach.closure(u.component_id for u in chosen.uses)}
+        relied = reach.components_in(reach.closure(u.component_id for u in chosen.uses))
         comp_ids = [c.id for c in topology.components if c.id in relied]
         cust_list = [chosen]
     elif group is not None:
         comp_ids = [c.id for c in topology.components if c.group == group]
         in_group = set(comp_ids)
         cust_list = [c for c in topology.customers
-                     if in_group & {ids[i] for i in reach.closure(u.component_id for u in c.uses)}]
+                     if in_group & reach.components_in(reach.closure(u.component_id for u in c.uses))]
     else:
         comp_ids = [c.id for c in topology.components]
         cust_list = list(topology.customers)
     shown = set(comp_ids)
-    publics = [p for p in public_components(topology) if shown & set(p.components)]
+    publics = [p for p in (public if public is not None else public_components(topology)) if shown & set(p.components)]
     shared_hours = hours_of(chosen) if (business_hours and chosen is not None) else None
     by_id = {c.id: c for c in topology.components}
 
@@ -184,7 +211,7 @@ def compute_availability(topology: Topology, history: CheckHistory, start: dt.da
         # Customers relying on the same components (and hours) share one sweep.
         key = (members, hours)
         if key not in measured:
-            parts = [events[ids[i]] for i in members if ids[i] in events]
+            parts = [events[i] for i in members if i in events]
             measured[key] = measure_combined(parts, window) if parts else None
         return measured[key]
 
@@ -200,7 +227,7 @@ def compute_availability(topology: Topology, history: CheckHistory, start: dt.da
             reach.closure(p.components), shared_hours)
         for p in publics)
     component_rows = tuple(
-        row("component", cid, by_id[cid].name, by_id[cid].group, (model.graph.index[cid],), shared_hours)
+        row("component", cid, by_id[cid].name, by_id[cid].group, (index[cid],), shared_hours)
         for cid in comp_ids)
     customer_rows = []
     for c in cust_list:

@@ -134,3 +134,18 @@ class Window:
             a, b = self.spans.starts[0], self.spans.ends[0]
             return float((np.clip(spans.ends, a, b) - np.clip(spans.starts, a, b)).sum())
         return float((self.counted_before(spans.ends) - self.counted_before(spans.starts)).sum())
+
+
+def covered_by_at_least(parts: list[Spans], k: int) -> Spans:
+    """Where at least ``k`` of ``parts`` (each disjoint in itself) hold at once."""
+    parts = [p for p in parts if p.starts.size]
+    if k <= 0 or len(parts) < k:
+        return Spans.empty()
+    times = np.concatenate([np.concatenate([p.starts, p.ends]) for p in parts])
+    deltas = np.concatenate([np.concatenate([np.ones(p.starts.size), -np.ones(p.ends.size)]) for p in parts])
+    order = np.lexsort((deltas, times))  # at one instant, ends (-1) before starts: touching spans do not overlap
+    times, count = times[order], np.cumsum(deltas[order])
+    inside = count >= k
+    starts = times[:-1][inside[:-1]]
+    ends = times[1:][inside[:-1]]
+    return Spans.of(starts, ends)

@@ -1,16 +1,18 @@
 """Public components: what the status page shows, each a set of internal components.
 
-Declared in the topology's ``[[status_page.component]]`` tables once the
-status page (issue 12, the other half) lands; until then, and for any
-topology that declares none, one public component per component group — the
-same default the status page uses.
+The status page's own configuration decides them (``noc_app.statuspage.config``):
+the topology's ``[[status_page.component]]`` tables, those stored in the
+database, or one per component group — so the report and the page name the
+same public components with the same ids.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
+from noc_app.statuspage.config import from_database, from_topology
 from noc_app.topology.model import Topology
 
 
@@ -21,17 +23,11 @@ class PublicComponent:
     components: tuple[str, ...]
 
 
-def public_components(topology: Topology) -> tuple[PublicComponent, ...]:
-    # MERGE POINT (status page branch): when the topology carries declared
-    # status-page components, return those here instead of the group default.
-    declared = getattr(getattr(topology, "status_page", None), "components", None)
-    if declared:
-        return tuple(PublicComponent(p.id, p.name, tuple(p.components)) for p in declared)
-    groups: dict[str, list[str]] = {}
-    for c in topology.components:
-        groups.setdefault(c.group or "Other", []).append(c.id)
-    return tuple(PublicComponent(_slug(name), name, tuple(ids)) for name, ids in groups.items())
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "other"
+def public_components(topology: Topology, session: Session | None = None) -> tuple[PublicComponent, ...]:
+    """From the topology file when it declares a status page (or no database is at hand), else the database."""
+    if getattr(topology, "status_page", None) is not None or session is None:
+        page = from_topology(topology)
+    else:
+        page = from_database(session)
+    known = {c.id for c in topology.components}
+    return tuple(PublicComponent(p.id, p.name, tuple(m for m in p.members if m in known)) for p in page.components)

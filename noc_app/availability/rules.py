@@ -24,6 +24,9 @@ ACCOUNTING_RULES: tuple[str, ...] = (
     "A customer is down while any component it uses, or anything those depend on, is DOWN; its other columns "
     "follow the same components. A public component follows its internal components the same way. Today's "
     "dependencies and customer map are applied to the whole period.",
+    "Redundancy groups (any_of, need N): a member's trouble does not reach what depends on the group; the "
+    "group is down while fewer than N members are up (a member is not up while it, or anything it relies on, "
+    "is DOWN or in maintenance).",
     "Availability = (up + degraded) / (period - maintenance - no data). Worst case counts no data as down: "
     "(up + degraded) / (period - maintenance).",
     "SLA budget = (1 - target) x (period - maintenance). Breached when down exceeds the budget; at risk when "

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 
 from noc_app.cli import (
-    changes_command, db_commands, demo_fleet_command, poll_command, report_command, status_command,
-    statuspage_command,
+    bundle_command, changes_command, db_commands, demo_fleet_command, export_command, poll_command,
+    report_command, status_command, statuspage_command,
 )
 
 
@@ -34,6 +34,6 @@ def build_parser() -> argparse.ArgumentParser:
                         help="save a PNG of each view once data has loaded, then exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (poll_command, status_command, statuspage_command, changes_command, db_commands,
-                   demo_fleet_command, report_command):
+                   demo_fleet_command, export_command, report_command, bundle_command):
         module.add_parser(subparsers)
     return parser

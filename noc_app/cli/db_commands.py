@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from noc_app.storage import migrate
-from noc_app.storage.db import make_engine, resolve_db_url
-from noc_app.storage.urls import redact_secrets
 
 
 def add_parser(subparsers) -> None:
@@ -17,6 +14,10 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: building the parser (every command's start) must not load Alembic.
+    from noc_app.storage import migrate
+    from noc_app.storage.db import make_engine, resolve_db_url
+
     engine = make_engine(args.db)
     where = _display_url(resolve_db_url(args.db))
     if args.action == "current":
@@ -35,5 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _display_url(url: str) -> str:
     from sqlalchemy.engine import make_url
+
+    from noc_app.storage.urls import redact_secrets
 
     return redact_secrets(make_url(url).render_as_string(hide_password=True))

@@ -4,15 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from noc_app.reports.output import ReportOutputError
-from noc_app.storage.db import SQLITE_BUSY_TIMEOUT_MS, DatabaseUrlError
-from noc_app.storage.failures import explain_failure
-from noc_app.storage.migrate import NewerSchemaError
-from noc_app.storage.text_fit import TextDoesNotFitError
-from noc_app.storage.urls import redact_secrets
-from noc_app.topology.errors import TopologyError
-from noc_app.workspace import EmptyDatabaseError, SchemaOutdatedError
-
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2  # bad input: config, arguments, URLs
@@ -31,11 +22,23 @@ def explain(exc: BaseException) -> tuple[str, int]:
 
     Whatever the line says, a password in a database URL is masked in it.
     """
+    from noc_app.storage.urls import redact_secrets
+
     message, code = _explain(exc)
     return redact_secrets(message), code
 
 
 def _explain(exc: BaseException) -> tuple[str, int]:
+    # Imported only when something failed: every command's start (and the review
+    # window's first paint) would otherwise pay for SQLAlchemy, Alembic and pydantic.
+    from noc_app.reports.output import ReportOutputError
+    from noc_app.storage.db import SQLITE_BUSY_TIMEOUT_MS, DatabaseUrlError
+    from noc_app.storage.failures import explain_failure
+    from noc_app.storage.migrate import NewerSchemaError
+    from noc_app.storage.text_fit import TextDoesNotFitError
+    from noc_app.topology.errors import TopologyError
+    from noc_app.workspace import EmptyDatabaseError, SchemaOutdatedError
+
     if isinstance(exc, CliError):
         return str(exc), exc.code
     if isinstance(exc, TopologyError):

@@ -12,9 +12,16 @@ from noc_app.cli.errors import EXIT_USAGE, CliError
 from noc_app.reports import FORMATS
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse prints its usage block on a bad option; a report's bad input is one line."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"error: {self.prog.removeprefix('main.py ')}: {message}; see --help\n")
+
+
 def add_parser(subparsers) -> None:
     report = subparsers.add_parser("report", help="availability/SLA and the ops meetings' reports")
-    kinds = report.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
+    kinds = report.add_subparsers(dest="report_kind", metavar="REPORT", required=True, parser_class=OneLineParser)
     availability = kinds.add_parser("availability", help="time-weighted availability and SLA standing")
     availability.add_argument("--from", dest="date_from", metavar="D", required=True, help="first day, YYYY-MM-DD")
     availability.add_argument("--to", dest="date_to", metavar="D", required=True, help="last day (included)")

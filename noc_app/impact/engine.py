@@ -72,6 +72,14 @@ class ImpactEngine:
                     raise KeyError(f"unknown component {cid!r}")
                 continue
             own[i] = c.own_status_code(status)
+        return self.compute_codes(own)
+
+    def compute_codes(self, own: np.ndarray) -> ImpactResult:
+        """``compute`` from own statuses already as status codes, one per component in model order.
+
+        For callers that keep statuses as arrays (the review replay): no per-component lookups.
+        """
+        own = np.asarray(own, dtype=np.int8).copy()
         self._own = own
         self._down_up = self._count_dependents_of(self._sources(c.DOWN))
         self._degraded_up = self._count_dependents_of(self._sources(c.DEGRADED))

@@ -34,7 +34,7 @@ _DT_TAG = "$datetime"
 REPLAYABLE = frozenset({
     "open_incident", "record", "set_affected", "classify", "assign_manager", "add_participant",
     "add_note", "add_restore_step", "restore", "status_page_update", "close", "acknowledge",
-    "page_level",
+    "page_level", "record_postmortem", "mark_key_moment",
 })
 
 

@@ -23,6 +23,7 @@ from noc_app.incidents.escalation import EscalationMixin
 from noc_app.incidents.investigate import InvestigateMixin
 from noc_app.incidents.notify import NotifyMixin
 from noc_app.incidents.prefill import SuggestedPriority
+from noc_app.postmortem.record import POSTMORTEM_FIELDS, PostmortemMixin, checked_fields, key_moment_ids
 from noc_app.incidents.values import (
     TITLE_MAX, ComponentRole, DetectionMeans, IncidentChange, IncidentSnapshot, Level,
     RestorePath, StatusPageState, TimelineEntry, as_enum, check_aware, check_id, check_priority,
@@ -86,7 +87,7 @@ def _customers_link() -> Link:
     return Link(read, write)
 
 
-class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBase):
+class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, PostmortemMixin, ServiceBase):
     def __init__(self, sessions: sessionmaker[Session], author: str, *,
                  channels: ChannelConfig | None = None, clock=utcnow) -> None:
         super().__init__(sessions, author, clock=clock)
@@ -110,7 +111,9 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
                 closed_at=i.closed_at, postmortem_owner_id=i.postmortem_owner_id,
                 postmortem_due_at=i.postmortem_due_at,
                 components=_components_link().read(session, i),
-                customers=_customers_link().read(session, i), participants=participants)
+                customers=_customers_link().read(session, i), participants=participants,
+                key_moments=key_moment_ids(session, i.id),
+                **{name: getattr(i, name) for name in POSTMORTEM_FIELDS})
 
     def timeline(self, incident_id: int) -> list[TimelineEntry]:
         with self._tx() as session:
@@ -295,6 +298,8 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
         the public incident name (internal titles never reach the page).
         ``service_group`` is the pre-0009 way to name one public component.
         """
+        if service_group is not None:
+            service_group = check_text(service_group, "service_group", max_len=100)
         state_e = as_enum(StatusPageState, state, "state")
         message = check_text(message, "message", required=True)
         at = check_aware(at, "at") or self._now()
@@ -343,8 +348,10 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
     # -- close ------------------------------------------------------------------------------
     def close(self, incident_id: int, root_cause: str, follow_ups: Iterable[Any],
               postmortem_owner_id: str | None, postmortem_due_at: dt.datetime | None,
-              expected_version: int) -> IncidentChange:
+              expected_version: int, **postmortem: str) -> IncidentChange:
+        """Close with the root cause and follow-ups; ``postmortem`` texts (summary, ...) may ride along."""
         root_cause = check_text(root_cause, "root_cause")
+        texts = checked_fields(postmortem)
         if not root_cause.strip():
             raise ValidationError("an incident cannot be closed without a root cause", "root_cause")
         actions = [self._follow_up(item) for item in follow_ups]
@@ -356,7 +363,7 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
             owners = {check_id(o, "owner") for o in {a[1] for a in actions if a[1]} | ({postmortem_owner_id} - {None})}
             self._require_all(session, db.Person, owners, "person")
         values = {"root_cause": root_cause, "postmortem_owner_id": postmortem_owner_id,
-                  "postmortem_due_at": due, "closed_at": now}
+                  "postmortem_due_at": due, "closed_at": now, **texts}
 
         def add_actions(session: Session, incident: db.Incident) -> None:
             incident.stage = "closed"
@@ -369,6 +376,11 @@ class IncidentService(NotifyMixin, EscalationMixin, InvestigateMixin, ServiceBas
             out += [("follow_up_added", f"follow-up: {d}" + (f" (owner {o})" if o else ""),
                      {"description": d, "owner_id": o, "due_at": at.isoformat() if at else None})
                     for d, o, at in actions]
+            written = [n for n in texts if n in changed]
+            if written:
+                out.append(("postmortem_updated", "post-mortem: " + ", ".join(
+                    POSTMORTEM_FIELDS[n].lower() for n in written) + " written",
+                    {n: texts[n] for n in written}))
             out.append(("closed", "incident closed", {
                 "postmortem_owner_id": postmortem_owner_id,
                 "postmortem_due_at": due.isoformat() if due else None}))

@@ -194,3 +194,13 @@ class IncidentSnapshot:
     components: dict[str, str]  # component id -> role
     customers: tuple[str, ...]
     participants: dict[str, str]  # person id -> role
+    # The post-mortem record (see noc_app/postmortem/record.py).
+    summary: str = ""
+    triggered_by: str = ""
+    went_well: str = ""
+    went_wrong: str = ""
+    got_lucky: str = ""
+    lessons_learned: str = ""
+    customer_summary: str = ""
+    customer_prevention: str = ""
+    key_moments: tuple[int, ...] = ()  # starred timeline event ids

@@ -19,6 +19,8 @@ from noc_app.impact import ImpactEngine, ImpactModel, ImpactResult
 from noc_app.polling.state import Outcome
 from noc_app.topology.model import ComponentSpec, Topology
 
+FULL_RECOMPUTE_OVER = 48  # own-status changes in one batch beyond which the engine recomputes
+
 
 @dataclass(frozen=True)
 class CheckView:
@@ -71,14 +73,15 @@ class ComponentView:
 
 
 class StatusBoard:
-    def __init__(self, topology: Topology):
+    def __init__(self, topology: Topology, model: ImpactModel | None = None):
+        """``model``: an ``ImpactModel`` already built from ``topology`` (a replay has one), to share."""
         self.topology = topology
         self._specs: dict[str, ComponentSpec] = {c.id: c for c in topology.components}
         self._checks: dict[str, dict[str, CheckView]] = {c.id: {} for c in topology.components}
         self._own: dict[str, Status] = {
             c.id: (Status.UNKNOWN if c.checks else Status.OK) for c in topology.components
         }
-        self.model = ImpactModel.from_topology(topology)
+        self.model = model or ImpactModel.from_topology(topology)
         self.engine = ImpactEngine(self.model, self._own, strict=False)
         self._result: ImpactResult | None = None
         self.last_data_at: dt.datetime | None = None
@@ -105,6 +108,22 @@ class StatusBoard:
             changed |= self.apply_check(view)
         return changed
 
+    def replace_checks(self, views: Iterable[CheckView], statuses: Mapping[str, Status],
+                       at: dt.datetime | None = None) -> set[str]:
+        """A replay moment: check views and the own statuses they make, folded in at once.
+
+        Unlike ``apply_check`` the impact engine moves once for the whole batch,
+        so a jump across an incident (hundreds of checks changing) costs one update.
+        """
+        changed: set[str] = set()
+        for view in views:
+            checks = self._checks.get(view.component_id)
+            if checks is not None:
+                checks[view.check_key] = view
+                changed.add(view.component_id)
+        self._result = None
+        return changed | self.set_own_statuses(statuses, at)
+
     def set_own_statuses(self, statuses: Mapping[str, Status], at: dt.datetime | None = None) -> set[str]:
         """Shared mode: own statuses read from the database instead of check outcomes."""
         updates = {cid: s for cid, s in statuses.items() if cid in self._own and self._own[cid] != s}
@@ -114,6 +133,12 @@ class StatusBoard:
             return set()
         self._own.update(updates)
         self._result = None
+        if len(updates) > FULL_RECOMPUTE_OVER:
+            # Many at once (a resync, a replay jump): one recomputation beats moving counts per change.
+            before = self.engine.result()
+            after = self.engine.compute(self._own, strict=False)
+            moved = (before.effective != after.effective) | (before.probable_cause_mask != after.probable_cause_mask)
+            return set(updates) | {self.model.component_ids[i] for i in moved.nonzero()[0]}
         return set(updates) | set(self.engine.set_statuses(updates))
 
     # --- reading -------------------------------------------------------

@@ -148,6 +148,43 @@ def load_history(session: Session, component_id: str, span: str, now: dt.datetim
     )
 
 
+#: Availability bar widths for an arbitrary window: the smallest giving at most ~80 bars.
+WINDOW_BUCKETS_S = (60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 4 * 3600.0, 86400.0)
+
+
+def load_window(session: Session, component_id: str, start: dt.datetime, end: dt.datetime,
+                max_points: int = 1000) -> History:
+    """The same charts over any window (an incident's, for its post-mortem), not a span to now.
+
+    Reads rollups where they exist and raw samples after them, like the 24 h
+    span; a window of an hour or less plots every raw sample.
+    """
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("start and end must be timezone-aware")
+    if end <= start:
+        raise ValueError("the window must end after it starts")
+    span_s = (end - start).total_seconds()
+    avail_s = next((w for w in WINDOW_BUCKETS_S if span_s / w <= 80), WINDOW_BUCKETS_S[-1])
+    epoch = _epoch_function(session)
+    name = session.scalar(select(db.Component.name).where(db.Component.id == component_id))
+    checks = session.execute(
+        select(db.Check.key, db.Check.target, db.Check.config)
+        .where(db.Check.component_id == component_id).order_by(db.Check.key)).all()
+    series = []
+    for key, target, config in checks:
+        buckets, sources = _buckets(session, epoch, key, "window", start, end)
+        lat = _latency_points(buckets, span_s, start.timestamp(), max_points, raw=span_s <= 3600)
+        avail_t, count, failures = _availability(buckets, avail_s, max_points)
+        degraded = (config or {}).get("degraded_ms")
+        series.append(CheckHistory(key, target, float(degraded) if degraded else None, *lat,
+                                   avail_t, count, failures, sources,
+                                   tls_verified=(config or {}).get("verify_tls", True) is not False))
+    avail_t, availability = _combined_availability(series)
+    return History(component_id=component_id, name=name or component_id, span="window", start=start,
+                   end=end, checks=tuple(series), avail_bucket_s=avail_s, avail_t=avail_t,
+                   availability=availability)
+
+
 # --- reading ---------------------------------------------------------------------
 
 def _epoch_function(session: Session):

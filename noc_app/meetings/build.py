@@ -43,10 +43,12 @@ def build_report(request: ReportRequest, clock: ReaderClock, period: Period | No
         if request.kind == "availability":
             from noc_app.availability import compute_availability, read_history
             from noc_app.availability.document import availability_document, availability_json
+            from noc_app.availability.public import public_components
 
             result = compute_availability(
                 topology, read_history(session, period.start, min(period.end, now)), period.start, period.end,
-                now=now, customer=request.customer, group=request.group, business_hours=request.business_hours)
+                now=now, customer=request.customer, group=request.group, business_hours=request.business_hours,
+                public=public_components(topology, None if request.config else session))
             return availability_document(result, clock, now), availability_json(result, now)
         if request.kind == "daily":
             from noc_app.meetings.daily import daily_document, read_daily

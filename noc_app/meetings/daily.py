@@ -18,6 +18,7 @@ from noc_app.availability.accounting import component_levels
 from noc_app.availability.document import accounting_rules
 from noc_app.availability.history import read_history
 from noc_app.impact.model import ImpactModel
+from noc_app.postmortem.reader import metrics_for
 from noc_app.reader_time import ReaderClock, duration
 from noc_app.reports import Document, Facts, Paragraph, Rules, Section, Table
 from noc_app.storage import models as db
@@ -57,6 +58,7 @@ class RecentIncident:
     detected_at: dt.datetime | None
     restored_at: dt.datetime | None
     resolve_s: float | None  # detected -> restored, as DESIGN.md's resolve_s
+    metrics: dict | None = None  # the post-mortem's how-soon metrics (the export's "metrics" object)
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,7 @@ class Daily:
                 return {k: plain(v) for k, v in value.items()}
             return value
 
-        return {"report": "daily", **{k: plain(v) for k, v in asdict(self).items()},
-                "how_soon_metrics": None}
+        return {"report": "daily", **{k: plain(v) for k, v in asdict(self).items()}}
 
 
 def _names(session: Session) -> dict[str, str]:
@@ -140,7 +141,8 @@ def read_daily(session: Session, topology: Topology, as_of: dt.datetime) -> Dail
         i.restored_at.between(since, as_of), i.first_recorded_at.between(since, as_of))).order_by(i.id)).all()
     recent_incidents = tuple(RecentIncident(
         r.id, r.title, r.priority, r.detected_at, r.restored_at,
-        (r.restored_at - r.detected_at).total_seconds() if r.restored_at and r.detected_at else None)
+        (r.restored_at - r.detected_at).total_seconds() if r.restored_at and r.detected_at else None,
+        metrics_for(session, r.id, now=as_of).to_json())
         for r in recent)
 
     model = ImpactModel.from_topology(topology)
@@ -194,11 +196,17 @@ def read_daily(session: Session, topology: Topology, as_of: dt.datetime) -> Dail
     return Daily(as_of, open_incidents, tuple(outages), recent_incidents, maintenance, changes, follow_ups, flapping)
 
 
+HOW_SOON = (("detect_s", "detect"), ("know_impact_s", "impact known"), ("inform_customers_s", "customers told"),
+            ("resolve_s", "resolve"))
+
+
 def how_soon(incident: RecentIncident) -> str:
-    # MERGE POINT (post-mortem metrics, noc_app/postmortem/metrics.py on its own branch):
-    # show detect / know impact / inform customers here once those metrics are on main.
-    # Until then only resolve_s, which is defined in DESIGN.md as detected -> restored.
-    return f"resolve {duration(incident.resolve_s)}" if incident.resolve_s is not None else "not restored"
+    """The post-mortem's how-soon figures (DESIGN.md definitions), the ones reached so far."""
+    metrics = incident.metrics or {"resolve_s": incident.resolve_s}
+    parts = [f"{label} {duration(metrics[key])}" for key, label in HOW_SOON if metrics.get(key) is not None]
+    if metrics.get("resolve_s") is None:
+        parts.append("not restored")
+    return "; ".join(parts)
 
 
 DAILY_RULES = (
@@ -207,6 +215,8 @@ DAILY_RULES = (
     "Outages: time a component's own checks were DOWN in the last 24 hours (maintenance excluded), with the "
     "number of customers relying on it (directly or through dependencies). ONGOING: still down at the report's time.",
     "Planned maintenance: windows that start in the next 48 hours or are under way.",
+    "How soon: the post-mortem's figures (detected from impact start; impact known, customers told and "
+    "restored from detection), those reached so far.",
     "Follow-ups: not done and due within 24 hours; OVERDUE when past due.",
     "Flapping: checks flagged flapping now, or whose transitions were flagged in the last 24 hours.",
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 import zoneinfo
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -113,7 +114,7 @@ def parse_sla_target(value: str) -> float:
     match = _SLA_RE.match(value) if isinstance(value, str) else None
     if not match or not 0 < float(match.group(1)) < 100:
         raise ValueError(f'"{value}" is not an SLA target; write a percentage below 100, e.g. "99.9%"')
-    return float(match.group(1)) / 100.0
+    return float(Decimal(match.group(1)) / 100)  # decimal: "99.9%" is 0.999, not 0.9990000000000001
 
 
 def _check_aware(value: dt.datetime) -> dt.datetime:

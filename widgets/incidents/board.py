@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from widgets.flat_table import FlatTableModel
 from widgets.incidents import readers
@@ -163,6 +163,7 @@ def _paint_label(label: QLabel, background: str, text: str) -> None:
 
 class IncidentsBoard(QWidget):
     openIncident = Signal(int)
+    reviewIncident = Signal(int)  # "Review": the selected incident in the read-only replay window
     updateDue = Signal(int)  # once per promise, when it falls due
 
     def __init__(self, source, parent: QWidget | None = None, *,
@@ -192,8 +193,19 @@ class IncidentsBoard(QWidget):
         self.problem.setMargin(4)
         _paint_label(self.problem, "#D55E00", "#ffffff")
         self.problem.hide()
+        self.review_button = QPushButton("Review…", objectName="review")
+        self.review_button.setToolTip("Replay the selected incident read-only: timeline, metrics and "
+                                      "the wall, map and impact as they were at any moment")
+        self.review_button.setEnabled(False)
+        self.review_button.hide()  # shown where someone can use it (the workstation), never on the wall
+        self.review_button.clicked.connect(self._review)
+        self.view.selectionModel().selectionChanged.connect(
+            lambda *_: self.review_button.setEnabled(self.selected_id() is not None))
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.review_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
+        layout.addLayout(top)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.problem)
         self._announced: set[tuple[int, dt.datetime]] = set()
@@ -270,6 +282,15 @@ class IncidentsBoard(QWidget):
             if self.summary.property("overdue") != bool(overdue):
                 self.summary.setProperty("overdue", bool(overdue))
                 _paint_label(self.summary, *((OVERDUE_ALARM_BG, "#ffffff") if overdue else (CALM_BG, "#e8e8e8")))
+
+    def selected_id(self) -> int | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.row(rows[0].row()).id if rows else None
+
+    def _review(self) -> None:
+        incident_id = self.selected_id()
+        if incident_id is not None:
+            self.reviewIncident.emit(incident_id)
 
     def _open(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -17,15 +17,18 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QGridLayout, QGroupBox
                                QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from noc_app.incidents import merge_text
+from noc_app.postmortem.record import POSTMORTEM_FIELDS
 
 #: Free-text fields, merged line by line; the others are a choice.
-TEXT_FIELDS = {"title", "manifestation", "priority_override_reason", "restore_summary", "root_cause"}
+TEXT_FIELDS = {"title", "manifestation", "priority_override_reason", "restore_summary", "root_cause",
+               *POSTMORTEM_FIELDS}
 LABELS = {"title": "Title", "manifestation": "Manifestation", "detection_means": "Means of detection",
           "detected_at": "Detected at", "first_recorded_at": "First recorded", "impact": "Impact",
           "urgency": "Urgency", "priority": "Priority", "priority_override_reason": "Override reason",
           "incident_manager_id": "Incident manager", "restore_path": "Restore path",
           "restore_summary": "What was done", "root_cause": "Root cause",
-          "postmortem_owner_id": "Post-mortem owner", "postmortem_due_at": "Post-mortem due"}
+          "postmortem_owner_id": "Post-mortem owner", "postmortem_due_at": "Post-mortem due",
+          **POSTMORTEM_FIELDS}
 
 
 @dataclass(frozen=True)

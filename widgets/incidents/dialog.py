@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QSplitter, QTabWidg
                                QWidget)
 
 from noc_app.incidents import DraftStore, IncidentChange, IncidentSnapshot, Prefill, priority_for
+from noc_app.postmortem.record import POSTMORTEM_FIELDS
 from widgets.assets import stylesheet
 from widgets.incidents import readers
 from widgets.incidents.conflict import ConflictDialog, FieldChoice
@@ -34,11 +35,12 @@ from widgets.incidents.style import (PRIORITY_COLOURS, PRIORITY_TEXT, elapsed,
                                      priority_word, update_state)
 from widgets.incidents.timeline import TimelineView
 from widgets.incidents.worker import IncidentWorker, OpDone, OpFailed, OpQueued, worker_for
+from widgets.postmortem.dialog_parts import PostmortemParts, load_metrics
 
 HEADER_FIELDS = ("title", "detection_means", "manifestation", "detected_at", "first_recorded_at",
                  "impact", "urgency", "priority", "priority_override_reason", "incident_manager_id",
                  "restore_path", "restore_summary", "root_cause", "postmortem_owner_id",
-                 "postmortem_due_at")
+                 "postmortem_due_at", *POSTMORTEM_FIELDS)
 #: Service keyword for a header field, where the names differ.
 KWARG = {"priority_override_reason": "override_reason", "incident_manager_id": "person_id",
          "restore_path": "path", "restore_summary": "summary"}
@@ -128,9 +130,12 @@ class IncidentDialog(QDialog):
         self.status_line.hide()
         self.declare_panel = DeclarePanel(self)
         self.declare_panel.hide()  # only for a new incident the engine can propose for
+        self.postmortem = PostmortemParts(self)
+        top.addWidget(self.postmortem.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.declare_panel)
+        layout.addWidget(self.postmortem.strip)
         layout.addWidget(split, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_line, 1)
@@ -318,12 +323,12 @@ class IncidentDialog(QDialog):
 
         def task(s):
             return (s.get(iid), s.timeline(iid), s.pages(iid), readers.sent_notifications(s, iid),
-                    [d for d in s.due_escalations() if d.incident_id == iid])
+                    [d for d in s.due_escalations() if d.incident_id == iid], load_metrics(s, iid))
         self.read("refresh", task, self._refreshed)
 
     def _refreshed(self, result) -> None:
         self._refreshing = False
-        snap, entries, pages, sent, due = result
+        snap, entries, pages, sent, due, metrics = result
         if self.db_state.text():
             self.db_state.setText("")
         self.timeline.set_entries(entries)
@@ -334,6 +339,7 @@ class IncidentDialog(QDialog):
         for section in self.sections:
             if hasattr(section, "show_snapshot"):
                 section.show_snapshot(snap, pages, sent, due)
+        self.postmortem.show(snap, metrics)
         self._update_enabled()
         self._update_header()
 
@@ -452,6 +458,7 @@ class IncidentDialog(QDialog):
         for section in self.sections:
             if hasattr(section, "set_open"):
                 section.set_open(exists)
+        self.postmortem.set_open(exists)
 
     def _update_header(self) -> None:
         snap = self.snapshot

@@ -9,12 +9,14 @@ import datetime as dt
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSpinBox,
-                               QTableWidget, QVBoxLayout, QWidget)
+                               QTableWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from noc_app.incidents import RestorePath
 from widgets.incidents.fields import OptionalDateTime
 from widgets.incidents.section import Section, fill, fill_people, hint, person_combo, table
 from widgets.incidents.style import from_qdatetime, local_text, to_qdatetime
+from widgets.postmortem.metrics_view import MetricsTable
+from widgets.postmortem.record_form import PostmortemForm
 
 RESTORE_WORDS = {"resolve": "Resolve — fix it in place (restart, roll back, relaunch)",
                  "workaround": "Workaround — get customers working, fix later",
@@ -250,6 +252,8 @@ class FollowUps(QWidget):
 
 
 class CloseSection(Section):
+    """Root cause and follow-ups (closing), the post-mortem texts, and the how-soon table."""
+
     TITLE = "8 Close"
 
     def __init__(self, dlg):
@@ -266,10 +270,19 @@ class CloseSection(Section):
         form.addRow("Follow-up actions", self.follow_ups)
         form.addRow("Post-mortem owner", self.owner)
         form.addRow("Post-mortem due", self.due)
+        closing = QWidget()
+        closing.setLayout(form)
+        self.postmortem = PostmortemForm(dlg)
+        self.metrics = MetricsTable()
+        self.pages = QTabWidget(objectName="closePages")
+        self.pages.addTab(closing, "Root cause and follow-ups")
+        self.pages.addTab(self.postmortem, "Post-mortem")
+        self.pages.addTab(self.metrics, "How soon")
         layout = QVBoxLayout(self)
-        layout.addLayout(form, 1)
+        layout.addWidget(self.pages, 1)
         row = QHBoxLayout()
-        row.addWidget(hint("Closing stops the update countdown; send the resolved notice first."), 1)
+        row.addWidget(hint("Closing stops the update countdown; send the resolved notice first. "
+                           "Post-mortem texts typed here are saved with the close."), 1)
         row.addWidget(self.close_button)
         layout.addLayout(row)
         self.needs_incident.append(self.close_button)
@@ -284,17 +297,21 @@ class CloseSection(Section):
             self.close_button.setEnabled(False)
             self.close_button.setText(f"Closed {local_text(snap.closed_at)}")
 
+    def show_metrics(self, metrics) -> None:
+        self.metrics.show_metrics(metrics)
+
     def set_open(self, exists: bool) -> None:
         snap = self.dlg.snapshot
         super().set_open(exists and not (snap and snap.closed_at))
+        self.postmortem.set_open(exists)  # written after closing as often as before
 
     def close_incident(self) -> None:
         if not self.root_cause.toPlainText().strip():
             self.dlg.say("An incident cannot be closed without a root cause.", "error")
             return
         actions = [a for a in self.follow_ups.value() if a["description"].strip()]
-        self.dlg.save("close", ["root_cause", "postmortem_owner_id", "postmortem_due_at"], (self.close_button,),
-                      extra={"follow_ups": actions},
+        names = ["root_cause", "postmortem_owner_id", "postmortem_due_at", *self.postmortem.dirty()]
+        self.dlg.save("close", names, (self.close_button,), extra={"follow_ups": actions},
                       on_done=lambda _r: (self.follow_ups.set_value([]), self.dlg.say("Incident closed.", "ok")))
 
     def scratch_unsaved(self) -> bool:

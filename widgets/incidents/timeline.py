@@ -8,9 +8,9 @@ It follows the bottom only when the operator was already there.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from noc_app.incidents import TimelineEntry
 
@@ -20,7 +20,14 @@ STRONG = {"opened", "classified", "priority_overridden", "restored", "closed", "
 MUTED = {"check_transition"}
 
 
+STAR = "★ "
+
+
 class TimelineView(QWidget):
+    """``starToggled(event id, key)``: the operator starred (or unstarred) an event for the report."""
+
+    starToggled = Signal(int, bool)
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.list = QListWidget(objectName="timeline")
@@ -33,7 +40,18 @@ class TimelineView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(title)
         layout.addWidget(self.list, 1)
+        self.star_button = QPushButton("☆ Star as a key moment", objectName="starButton")
+        self.star_button.setToolTip("Key moments are listed first in the post-mortem report")
+        self.star_button.setEnabled(False)
+        self.star_button.clicked.connect(self._toggle_star)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.star_button)
+        layout.addLayout(row)
+        self.list.currentItemChanged.connect(lambda *_: self._update_star_button())
         self._shown: set[int] = set()
+        self._stars: set[int] = set()
+        self.starring_allowed = False
         self.entries: list[TimelineEntry] = []
 
     def set_entries(self, entries: list[TimelineEntry]) -> int:
@@ -52,11 +70,48 @@ class TimelineView(QWidget):
         for entry in new:
             self._shown.add(entry.id)
             self.entries.append(entry)
-            self.list.addItem(self._item(entry))
+            item = self._item(entry)
+            if entry.id in self._stars:
+                item.setText(STAR + item.text())
+            self.list.addItem(item)
             added += 1
         if added and at_bottom:
             self.list.scrollToBottom()
         return added
+
+    def set_key_moments(self, ids) -> None:
+        """Mark the starred events (the set only changes on a star or an unstar)."""
+        ids = set(ids)
+        if ids == self._stars:
+            return
+        self._stars = ids
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            text = item.text().removeprefix(STAR)
+            item.setText(STAR + text if item.data(Qt.ItemDataRole.UserRole) in ids else text)
+        self._update_star_button()
+
+    def key_moments(self) -> set[int]:
+        return set(self._stars)
+
+    def allow_starring(self, allowed: bool) -> None:
+        self.starring_allowed = allowed
+        self._update_star_button()
+
+    def _selected_id(self) -> int | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _update_star_button(self) -> None:
+        event_id = self._selected_id()
+        starred = event_id in self._stars
+        self.star_button.setText("★ Remove the star" if starred else "☆ Star as a key moment")
+        self.star_button.setEnabled(self.starring_allowed and event_id is not None)
+
+    def _toggle_star(self) -> None:
+        event_id = self._selected_id()
+        if event_id is not None:
+            self.starToggled.emit(event_id, event_id not in self._stars)
 
     def kinds(self) -> list[str]:
         return [e.kind for e in self.entries]

@@ -29,7 +29,7 @@ def ensure_gui_application():
 def write_pdf(html: str, path: Path, title: str, footer: str = "") -> None:
     ensure_gui_application()
     from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-    from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+    from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument, QTextOption
 
     writer = QPdfWriter(str(path))
     writer.setTitle(title)
@@ -43,6 +43,10 @@ def write_pdf(html: str, path: Path, title: str, footer: str = "") -> None:
 
     document = QTextDocument()
     document.setDocumentMargin(0)
+    # Whole words only: a narrow column grows to its longest word instead of breaking it ("Redundan|cy").
+    option = document.defaultTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    document.setDefaultTextOption(option)
     base = QFont("DejaVu Sans")
     base.setPointSizeF(10)
     document.setDefaultFont(base)

@@ -241,6 +241,10 @@ class ComponentDetailView(QWidget):
     def _on_loaded(self, request_id: int, history: History) -> None:
         if request_id != self._request_id:
             return  # superseded by a newer click
+        self.draw_history(history)
+
+    def draw_history(self, history: History) -> None:
+        """Draw a loaded history (also used to render the post-mortem's chart offscreen)."""
         self.history = history
         self.title.setText(f"{history.name}  ·  {history.component_id}")
         sources = sorted({src for c in history.checks for src in c.sources})

@@ -3,7 +3,7 @@
 from noc_app.storage.base import Base
 from noc_app.storage.models.incidents import (
     EscalationPage, FollowUpAction, Incident, IncidentComponent, IncidentCustomer,
-    IncidentParticipant, NotificationSent, TimelineEvent,
+    IncidentKeyMoment, IncidentParticipant, NotificationSent, TimelineEvent,
 )
 from noc_app.storage.models.monitoring import (
     AlertAck, CheckRollup, CheckSample, CheckState, Poller, StateTransition,
@@ -26,7 +26,7 @@ __all__ = [
     "CheckState", "Component", "ComponentDependency", "ComponentRedundancyGroup", "Customer", "CustomerComponent",
     "EscalationLevel", "EscalationPage", "EscalationPolicy", "EscalationPolicyComponent",
     "FollowUpAction", "Incident", "IncidentComponent", "IncidentCustomer",
-    "IncidentParticipant", "KbArticle", "KbArticleComponent", "MaintenanceComponent",
+    "IncidentKeyMoment", "IncidentParticipant", "KbArticle", "KbArticleComponent", "MaintenanceComponent",
     "MaintenanceWindow", "MessageTemplate", "NotificationList", "NotificationSent", "Person",
     "Poller", "PublicComponent", "PublicComponentMember", "StatusPageSettings",
     "StateTransition", "StatusPageEntry", "Team", "Tier", "TimelineEvent",

@@ -47,6 +47,16 @@ class Incident(Base):
         ForeignKey("people.id", ondelete="SET NULL")
     )
     postmortem_due_at: Mapped[dt.datetime | None]
+    # The post-mortem record (migration 0012): free text kept exactly as typed.
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    triggered_by: Mapped[str] = mapped_column(Text, default="", server_default="")
+    went_well: Mapped[str] = mapped_column(Text, default="", server_default="")
+    went_wrong: Mapped[str] = mapped_column(Text, default="", server_default="")
+    got_lucky: Mapped[str] = mapped_column(Text, default="", server_default="")
+    lessons_learned: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Written for the affected customers (the customer version of the report prints them as is).
+    customer_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    customer_prevention: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -75,6 +85,21 @@ class IncidentCustomer(Base):
     customer_id: Mapped[str] = mapped_column(
         ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class IncidentKeyMoment(Base):
+    """A timeline event starred for the post-mortem report (the timeline itself stays append-only)."""
+
+    __tablename__ = "incident_key_moments"
+
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("timeline_events.id", ondelete="CASCADE"), primary_key=True
+    )
+    marked_by: Mapped[str] = mapped_column(String(200))
+    marked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class IncidentParticipant(Base):
