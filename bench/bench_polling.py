@@ -1,368 +1,248 @@
-"""Polling throughput bench (issue 3): the real Scheduler + run_check against a fast local fleet.
+"""Polling throughput bench (issues 3, 15): the real ``poll`` command with its database.
 
-    PYTHONPATH=. python bench/bench_polling.py                      # full sweep, ~6-7 min
-    PYTHONPATH=. python bench/bench_polling.py --checks 2000 --seconds 50 --workers 16
-    PYTHONPATH=. python bench/bench_polling.py --checks 5000 --mode naive
+    PYTHONPATH=. python bench/bench_polling.py                         # 2,000 / 5,000 / 10,000 on both backends
+    PYTHONPATH=. python bench/bench_polling.py --checks 2000 --backend sqlite --seconds 40
+    PYTHONPATH=. python bench/bench_polling.py --checks 10000 --processes 2
 
-Prints figures; it is not a test. ``bench/fast_fleet.py`` serves N endpoints
-(``GET /e<i>/health`` -> ``200 ok``) from a separate process on a few
-loopback ports. Each case runs N HTTP checks at a 10 s interval for
-``--seconds`` and reports, over the window after the first interval
-(warm-up: connection set-up and the start-up spread), rounded down to whole
-intervals so that every check is due the same number of times in it:
+Prints figures; it is not a test. ``bench/fast_fleet.py`` serves the
+endpoints (``GET /e<i>/health`` -> ``200 ok``) from its own process on a few
+loopback ports. For each case the bench writes a topology of N components
+with one HTTP check each (10 s interval, 5 s timeout, retries 2), makes a
+fresh database (a SQLite file, or a database on a throwaway PostgreSQL server
+started from ``tests/pgserver.py``) and runs what a user runs:
 
-- sustained checks/s (completed in the window / window length) against the
-  offered rate N / interval;
-- scheduling lag (start - due) p50 / p99 / max, from ``Scheduler.stats.lags_s``;
-- the poller's CPU (this process's CPU time / wall time, 100 % = one core)
-  and the fleet server's, so a saturated server would show;
-- errors (results that are not OK).
+    python main.py poll --config FILE --db URL --stats STATS [--processes P]
 
-A case stops early when the lag passes one interval (the poller no longer
-keeps up: every check runs less often than its interval).
+then SIGTERM after ``--seconds``. Figures:
 
-The naive baseline is what a first version would do: ``requests.get`` per
-check (new session and connection every time), a ThreadPoolExecutor(6), and a
-dispatcher that submits every check at its due time each round. Its due times
-follow the same rule as the Scheduler's (first run spread by the same jitter,
-the second at a random moment within one interval of it, then every
-interval), so both face the same offered load and the same definition of
-lag; only the execution differs.
+- first round: start of the command -> every check's first result in the
+  database (the ``check_states`` rows have a result);
+- checks/s: raw samples written to the database per second in the window
+  (after the first round and one interval more), against the offered N / 10 s;
+- lag p50 / p99 / max: scheduling lag (start - due) of every run after each
+  check's first, from the poller's ``--stats`` file (all its processes);
+- CPU per 1,000 checks: CPU seconds of the poller's process tree (every
+  poller process, read from /proc) in the window / samples written in it,
+  so it includes the database write; ``whole run`` is the same from the
+  command's rusage at exit (children included), start-up and first round
+  included;
+- RSS per process at the end of the window;
+- all in DB: results the pollers counted as written == rows in the database.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import heapq
 import os
 import platform
-import random
+import signal
+import subprocess
 import sys
-import threading
+import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import requests  # noqa: E402
+from sqlalchemy import create_engine, func, select  # noqa: E402
 
 from fast_fleet import FleetProcess  # noqa: E402
-from noc_app.checks import run_check  # noqa: E402
-from noc_app.checks.session import thread_local_session  # noqa: E402
-from noc_app.domain import CheckKind, Status  # noqa: E402
-from noc_app.polling.scheduler import Scheduler  # noqa: E402
-from noc_app.topology.model import CheckSpec  # noqa: E402
+from noc_app.polling import run_stats  # noqa: E402
+from noc_app.storage import models as db  # noqa: E402
 
-INTERVAL_S = 10.0
-NAIVE_WORKERS = 6
+INTERVAL_S = 10
+TICK = os.sysconf("SC_CLK_TCK")
 
 
-def first_run_spread(interval_s: float) -> float:
-    """The window the Scheduler spreads first runs over (mirror of ``Scheduler._jitter``)."""
-    return min(interval_s, 2.0)
+def write_topology(path: Path, fleet: FleetProcess, n: int) -> None:
+    parts = [f'[defaults]\ninterval = "{INTERVAL_S}s"\ntimeout = "5s"\nretries = 2\n']
+    for i in range(n):
+        parts.append(f'[[component]]\nid = "e{i}"\nname = "Endpoint {i}"\n'
+                     f'  [[component.check]]\n  url = "{fleet.url(i)}"\n')
+    path.write_text("\n".join(parts))
+
+
+def tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def cpu_s(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / TICK
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
 
 
 @dataclass
 class Case:
-    mode: str
+    backend: str
     checks: int
-    workers: int
-    seconds: float
-    offered: float = 0.0
-    sustained: float = 0.0
-    lags: list[float] = field(default_factory=list)
-    cpu: float = 0.0  # fraction of one core
-    server_cpu: float = 0.0
-    errors: int = 0
-    error_kinds: dict[str, int] = field(default_factory=dict)
-    completed: int = 0
-    window_s: float = 0.0
-    broke_at: float | None = None  # seconds after start when lag passed one interval
-    round_p99: list[float] = field(default_factory=list)  # lag p99 of each measured round
-
-    @property
-    def meets_target(self) -> bool:
-        return self.kept_up and self.pct(0.99) < 1.0
-
-    @property
-    def kept_up(self) -> bool:
-        return self.broke_at is None and self.sustained >= 0.95 * self.offered
-
-    def pct(self, q: float) -> float:
-        return percentile(self.lags, q)
+    processes: int
+    first_round_s: float | None = None
+    rate: float = 0.0
+    lag: dict | None = None
+    cpu_per_1000: float = 0.0
+    cpu_whole_per_1000: float = 0.0
+    rss: list[float] | None = None
+    all_in_db: str = "?"
+    exit_code: int | None = None
+    load: str = ""
+    warnings: list[str] | None = None
 
     def line(self) -> str:
-        verdict = "kept up" if self.kept_up else (
-            f"BROKE at {self.broke_at:.0f} s (lag > {INTERVAL_S:.0f} s)" if self.broke_at is not None
-            else "fell behind")
-        return (
-            f"{self.mode:5} N={self.checks:>6} workers={self.workers:>3}  "
-            f"offered {self.offered:7.1f}/s  sustained {self.sustained:7.1f}/s  "
-            f"lag p50 {fmt_s(self.pct(0.50))} p99 {fmt_s(self.pct(0.99))} max {fmt_s(max(self.lags, default=float('nan')))}  "
-            f"CPU {self.cpu * 100:4.0f} %  server {self.server_cpu * 100:3.0f} %  "
-            f"errors {self.errors}  [{verdict}]"
-        )
+        lag = self.lag or {}
+
+        def s(x):
+            return "-" if x is None else (f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s")
+        first = "-" if self.first_round_s is None else f"{self.first_round_s:.1f} s"
+        return (f"{self.backend:8} N={self.checks:>6} P={self.processes}  first round {first:>7}  "
+                f"{self.rate:6.0f}/{self.checks / INTERVAL_S:.0f} checks/s  "
+                f"lag p50 {s(lag.get('p50'))} p99 {s(lag.get('p99'))} max {s(lag.get('max'))}  "
+                f"CPU/1000 {self.cpu_per_1000:.2f} s (whole run {self.cpu_whole_per_1000:.2f} s)  "
+                f"RSS {'/'.join(f'{r:.0f}' for r in self.rss or [])} MB  "
+                f"all in DB: {self.all_in_db}  exit {self.exit_code}  load {self.load}"
+                + (f"\n      {len(self.warnings)} warnings, first: {self.warnings[0]}" if self.warnings else ""))
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def fmt_s(seconds: float) -> str:
-    if seconds != seconds:  # nan
-        return "    -"
-    if seconds < 1.0:
-        return f"{seconds * 1000:4.0f} ms"
-    return f"{seconds:5.2f} s"
-
-
-def make_specs(fleet: FleetProcess, n: int) -> list[CheckSpec]:
-    return [
-        CheckSpec(key=f"e{i}#0", component_id=f"e{i}", kind=CheckKind.HTTP,
-                  interval_s=INTERVAL_S, timeout_s=5.0, retries=2, url=fleet.url(i))
-        for i in range(n)
-    ]
-
-
-class Tally:
-    """Completed results and errors, counted from worker threads."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.completed = 0
-        self.errors = 0
-        self.kinds: dict[str, int] = {}
-
-    def add(self, ok: bool, reason: str | None) -> None:
-        with self.lock:
-            self.completed += 1
-            if not ok:
-                self.errors += 1
-                key = reason or "?"
-                self.kinds[key] = self.kinds.get(key, 0) + 1
-
-    def snapshot(self) -> tuple[int, int]:
-        with self.lock:
-            return self.completed, self.errors
-
-
-def measure(case: Case, fleet: FleetProcess, lags: list[float], tally: Tally, stop) -> None:
-    """Watch a running case: warm-up, measurement window, early stop; fill ``case``."""
+def run_case(backend: str, url: str, fleet: FleetProcess, n: int, processes: int, seconds: float,
+             workers: int, work: Path) -> Case:
+    case = Case(backend, n, processes)
+    config = work / f"topology-{n}.toml"
+    write_topology(config, fleet, n)
+    stats_file = work / f"stats-{backend}-{n}-{processes}.json"
+    command = [sys.executable, str(ROOT / "main.py"), "poll", "--config", str(config), "--db", url,
+               "--stats", str(stats_file), "--workers", str(workers)]
+    if processes > 1:
+        command += ["--processes", str(processes)]
+    engine = create_engine(url)
+    log = open(work / f"poll-{backend}-{n}.log", "w")
     started = time.monotonic()
-    warm_end = started + INTERVAL_S
-    rounds = max(1, int((case.seconds - INTERVAL_S) // INTERVAL_S))  # whole intervals only
-    end = warm_end + rounds * INTERVAL_S
-    while time.monotonic() < warm_end:
-        time.sleep(0.2)
-    lag_from = len(lags)
-    done_from, err_from = tally.snapshot()
-    cpu_from = time.process_time()
-    server_from = fleet.stats()["cpu_s"]
-    window_start = time.monotonic()
-    seen = lag_from
-    boundaries = [lag_from]  # lag index at each round boundary
-    next_boundary = warm_end + INTERVAL_S
-    while time.monotonic() < end:
-        time.sleep(0.5)
-        now_len = len(lags)
-        if time.monotonic() >= next_boundary:
-            boundaries.append(now_len)
-            next_boundary += INTERVAL_S
-        recent = lags[seen:now_len]
-        seen = now_len
-        if recent and max(recent) > INTERVAL_S:
-            case.broke_at = time.monotonic() - started
-            break
-    window_end = time.monotonic()
-    cpu_to = time.process_time()
-    done_to, err_to = tally.snapshot()
-    server_to = fleet.stats()["cpu_s"]
-    stop()
-    case.window_s = window_end - window_start
-    case.lags = list(lags[lag_from:seen])
-    boundaries.append(seen)
-    case.round_p99 = [percentile(lags[a:b], 0.99) for a, b in zip(boundaries, boundaries[1:]) if b > a]
-    case.completed = done_to - done_from
-    case.sustained = case.completed / case.window_s
-    case.offered = case.checks / INTERVAL_S
-    case.cpu = (cpu_to - cpu_from) / case.window_s
-    case.server_cpu = (server_to - server_from) / case.window_s
-    case.errors = err_to - err_from
-    with tally.lock:
-        case.error_kinds = dict(tally.kinds)
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
 
+    def samples() -> int:
+        with engine.connect() as c:
+            return c.scalar(select(func.count()).select_from(db.CheckSample)) or 0
 
-def run_ours(fleet: FleetProcess, n: int, seconds: float, workers: int) -> Case:
-    case = Case("ours", n, workers, seconds)
-    specs = make_specs(fleet, n)
-    tally = Tally()
-
-    def on_outcome(result, outcome) -> None:
-        tally.add(result.status == Status.OK, result.error)
-
-    scheduler = Scheduler(
-        specs,
-        run_check=lambda spec: run_check(spec, thread_local_session(workers)),  # as PollingService
-        on_outcome=on_outcome,
-        workers=workers,
-        seed=1,
-    )
-    scheduler.start()
     try:
-        measure(case, fleet, scheduler.stats.lags_s, tally, lambda: scheduler.stop(wait=False))
+        # First round: every check has a result in the database.
+        deadline = started + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with engine.connect() as c:
+                    done = c.scalar(select(func.count()).select_from(db.CheckState)
+                                    .where(db.CheckState.last_result_at.is_not(None))) or 0
+            except Exception:  # noqa: BLE001 - schema not there yet
+                done = 0
+            if done >= n:
+                case.first_round_s = time.monotonic() - started
+                break
+            time.sleep(0.2)
+        time.sleep(INTERVAL_S)  # one interval more: the second runs find their phases
+        pids = tree(proc.pid)
+        cpu_from, rows_from, t_from = cpu_s(pids), samples(), time.monotonic()
+        time.sleep(seconds)
+        pids = tree(proc.pid)
+        cpu_to, rows_to, t_to = cpu_s(pids), samples(), time.monotonic()
+        pollers = [p for p in pids if p != proc.pid] if processes > 1 else [proc.pid]
+        case.rss = [rss_mb(p) for p in pollers]
+        case.load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        case.rate = (rows_to - rows_from) / (t_to - t_from)
+        case.cpu_per_1000 = (cpu_to - cpu_from) / max(1, rows_to - rows_from) * 1000
     finally:
-        scheduler.stop(wait=True)
-    return case
-
-
-def run_naive(fleet: FleetProcess, n: int, seconds: float, workers: int = NAIVE_WORKERS) -> Case:
-    case = Case("naive", n, workers, seconds)
-    urls = [fleet.url(i) for i in range(n)]
-    tally = Tally()
-    lags: list[float] = []
-    stopping = threading.Event()
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="naive")
-
-    def check(i: int, due: float) -> None:
-        if stopping.is_set():
-            return
-        lags.append(max(0.0, time.monotonic() - due))
+        proc.send_signal(signal.SIGTERM)
         try:
-            response = requests.get(urls[i], timeout=5)
-            tally.add(response.status_code == 200, f"HTTP {response.status_code}")
-        except requests.RequestException as exc:
-            tally.add(False, type(exc).__name__)
-
-    def dispatch() -> None:
-        rng = random.Random(1)
-        t0 = time.monotonic()
-        heap = [(t0 + rng.uniform(0, first_run_spread(INTERVAL_S)), i, True) for i in range(n)]
-        heapq.heapify(heap)
-        while not stopping.is_set():
-            due, i, first = heap[0]
-            delay = due - time.monotonic()
-            if delay > 0:
-                stopping.wait(min(delay, 0.5))
-                continue
-            step = rng.uniform(0, INTERVAL_S) if first else INTERVAL_S  # the Scheduler's re-phase
-            heapq.heapreplace(heap, (due + step, i, False))
-            pool.submit(check, i, due)
-
-    dispatcher = threading.Thread(target=dispatch, name="naive-dispatch", daemon=True)
-    dispatcher.start()
-
-    def stop() -> None:
-        stopping.set()
-        dispatcher.join(timeout=5)
-        pool.shutdown(wait=False, cancel_futures=True)
-
-    try:
-        measure(case, fleet, lags, tally, stop)
-    finally:
-        stop()
-        pool.shutdown(wait=True)
+            _, status, usage = os.wait4(proc.pid, 0)
+            case.exit_code = os.waitstatus_to_exitcode(status)
+            proc.returncode = case.exit_code
+        except ChildProcessError:
+            pass
+        log.close()
+    total = samples()
+    engine.dispose()
+    case.warnings = [line.strip() for line in (work / f"poll-{backend}-{n}.log").read_text().splitlines()
+                     if line.strip()]
+    stats = run_stats.read(stats_file) or {}
+    case.lag = stats.get("lag_s")
+    case.cpu_whole_per_1000 = (usage.ru_utime + usage.ru_stime) / max(1, total) * 1000
+    written = stats.get("results_written")
+    case.all_in_db = "?" if written is None else ("yes" if written == total else f"NO ({written} written, {total} rows)")
     return case
-
-
-def print_details(case: Case) -> None:
-    print("      lag p99 by round: " + ", ".join(fmt_s(x).strip() for x in case.round_p99))
-    if case.error_kinds:
-        print(f"      errors by reason: {case.error_kinds}")
-
-
-def compare(mine: Case, base: Case) -> list[str]:
-    p99o, p99n = mine.pct(0.99), base.pct(0.99)
-    cpu_o = mine.cpu / max(mine.sustained, 1e-9) * 1e6
-    cpu_n = base.cpu / max(base.sustained, 1e-9) * 1e6
-    return [
-        f"  sustained rate ours/naive: {mine.sustained:.1f}/{base.sustained:.1f} = "
-        f"{mine.sustained / max(base.sustained, 1e-9):.2f}x",
-        f"  p99 lag naive/ours: {fmt_s(p99n).strip()}/{fmt_s(p99o).strip()} = "
-        f"{p99n / max(p99o, 1e-6):.1f}x",
-        f"  CPU per check ours/naive: {cpu_o:.0f}/{cpu_n:.0f} us",
-    ]
-
-
-def ratio_report(ours: list[Case], naive: list[Case]) -> list[str]:
-    lines: list[str] = []
-    if not naive:
-        return lines
-    for label, pick in (("meets p99 lag < 1 s", lambda c: c.meets_target),
-                        ("keeps up (sustains the rate, lag bounded)", lambda c: c.kept_up)):
-        managed = [c for c in naive if pick(c)]
-        if not managed:
-            lines.append(f"the naive baseline never {label}")
-            continue
-        base = max(managed, key=lambda c: c.checks)
-        mine = next((c for c in ours if c.checks == base.checks), None)
-        lines.append(f"largest N where the naive baseline {label}: {base.checks}"
-                     + ("" if mine else " (no matching run of ours)"))
-        if mine:
-            lines += compare(mine, base)
-    for label, pick in (("meets p99 < 1 s", lambda c: c.meets_target), ("keeps up", lambda c: c.kept_up)):
-        o = max((c.checks for c in ours if pick(c)), default=None)
-        n = max((c.checks for c in naive if pick(c)), default=None)
-        lines.append(f"largest N that {label}: ours {o}, naive {n}")
-    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--checks", default="2000,5000,10000",
-                        help="comma-separated N values (default: 2000,5000,10000)")
-    parser.add_argument("--seconds", type=float, default=50.0, help="per case, warm-up included (max 120)")
-    parser.add_argument("--workers", type=int, default=16, help="Scheduler workers (the app's default: 16)")
-    parser.add_argument("--mode", choices=("both", "ours", "naive"), default="both")
+    parser.add_argument("--checks", default="2000,5000,10000", help="comma-separated N (default 2000,5000,10000)")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--processes", default="1", help="comma-separated --processes values (default 1)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="measurement window per case (default 30)")
+    parser.add_argument("--workers", type=int, default=16, help="poll --workers (default 16)")
     parser.add_argument("--ports", type=int, default=4, help="fleet listening ports")
-    parser.add_argument("--latency-ms", type=float, default=0.0,
-                        help="the fleet holds every answer this long (a network round trip)")
     args = parser.parse_args()
     counts = [int(x) for x in args.checks.split(",") if x.strip()]
-    seconds = max(INTERVAL_S + 5, min(args.seconds, 120.0))
+    process_counts = [int(x) for x in args.processes.split(",") if x.strip()]
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    print(f"bench_polling {dt.date.today()}  Python {platform.python_version()}  {os.cpu_count()} cores  "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"interval {INTERVAL_S} s, window {args.seconds:.0f} s after the first round + {INTERVAL_S} s, "
+          f"workers {args.workers}", flush=True)
+    server = None
+    with tempfile.TemporaryDirectory(prefix="bench-polling-") as tmp, FleetProcess(ports=args.ports) as fleet:
+        work = Path(tmp)
+        try:
+            for backend in backends:
+                if backend == "postgresql":
+                    from pgserver import PgServer
 
-    print(f"bench_polling {dt.date.today()}  {platform.python_version()}  "
-          f"{os.cpu_count()} cores  load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"interval {INTERVAL_S:.0f} s, {seconds:.0f} s per case (first {INTERVAL_S:.0f} s warm-up), "
-          f"{args.ports} fleet ports")
-    ours: list[Case] = []
-    naive: list[Case] = []
-    bench_start = time.monotonic()
-    if args.latency_ms:
-        print(f"fleet latency {args.latency_ms:g} ms per answer")
-    with FleetProcess(ports=args.ports, delay_ms=args.latency_ms) as fleet:
-        for n in counts:
-            if args.mode in ("both", "ours"):
-                case = run_ours(fleet, n, seconds, args.workers)
-                ours.append(case)
-                print(case.line(), flush=True)
-                print_details(case)
-                time.sleep(2)
-            if args.mode in ("both", "naive"):
-                if naive and not naive[-1].kept_up and naive[-1].checks < n:
-                    print(f"naive N={n:>6} skipped (already broke at N={naive[-1].checks})")
-                    continue
-                case = run_naive(fleet, n, seconds)
-                naive.append(case)
-                print(case.line(), flush=True)
-                print_details(case)
-                time.sleep(2)
-        served = fleet.stats()["served"]
-    print(f"fleet served {served}; bench took {time.monotonic() - bench_start:.0f} s")
-    for line in ratio_report(ours, naive):
-        print(line)
-    target = next((c for c in ours if c.checks == 2000), None)
-    if target is not None:
-        ok = target.kept_up and target.pct(0.99) < 1.0
-        print(f"target 2,000 checks at 10 s with p99 lag < 1 s: {'MET' if ok else 'MISSED'} "
-              f"(p99 {fmt_s(target.pct(0.99)).strip()})")
+                    server = PgServer()
+                    server.start()
+                for n in counts:
+                    for p in process_counts:
+                        if backend == "sqlite":
+                            url = f"sqlite:///{work}/bench-{n}-{p}.db"
+                        else:
+                            url = server.create_database(f"bench_{n}_{p}")
+                        case = run_case(backend, url, fleet, n, p, args.seconds, args.workers, work)
+                        print(case.line(), flush=True)
+                        time.sleep(2)
+        finally:
+            if server is not None:
+                server.cleanup()
 
 
 if __name__ == "__main__":

@@ -52,8 +52,12 @@ def prepare_database(engine: Engine) -> None:
     )
 
 
-def open_workspace(config: str | Path | Topology, db_url: str | None = None) -> Workspace:
-    """Load (or take) the topology, prepare the database and sync the topology into it."""
+def open_workspace(config: str | Path | Topology, db_url: str | None = None, sync: bool = True) -> Workspace:
+    """Load (or take) the topology, prepare the database and sync the topology into it.
+
+    ``sync=False``: the caller knows it was just synced (``poll --processes``
+    syncs once in the supervisor; 10,000 checks cost each child ~2 s of CPU).
+    """
     # The file is validated first: a bad file must not touch the database.
     topology = config if isinstance(config, Topology) else load_topology(config)
     url = resolve_db_url(db_url)
@@ -61,7 +65,7 @@ def open_workspace(config: str | Path | Topology, db_url: str | None = None) -> 
     try:
         prepare_database(engine)
         sessions = session_factory(engine)
-        report = _sync_with_retry(sessions, topology)
+        report = _sync_with_retry(sessions, topology) if sync else SyncReport()
     except BaseException:
         engine.dispose()
         raise

@@ -89,6 +89,9 @@ def _shutdown_quietly(sock: socket.socket) -> None:
         pass  # peer already gone
 
 
+COALESCE_S = 0.05  # a deadline is enforced at most this late
+
+
 class _Watchdog:
     """One daemon thread for all guards: a heap of deadlines, woken on change."""
 
@@ -119,11 +122,19 @@ class _Watchdog:
                 deadline, _, guard = self._heap[0]
                 delay = deadline - time.monotonic()
                 if delay > 0:
-                    self._cond.wait(delay)
+                    # Most guards are finished long before their deadline; waking
+                    # for each (hundreds a second in a big poller) cost more than
+                    # the checks' own bookkeeping. Wake at most every
+                    # COALESCE_S and expire every guard that is due by then.
+                    self._cond.wait(delay + COALESCE_S)
                     continue
-                heapq.heappop(self._heap)
+                now = time.monotonic()
+                due = []
+                while self._heap and self._heap[0][0] <= now:
+                    due.append(heapq.heappop(self._heap)[2])
             # Outside the lock: shutdown() is a syscall and must not delay arm().
-            guard.expire()
+            for guard in due:
+                guard.expire()
 
 
 _WATCHDOG = _Watchdog()

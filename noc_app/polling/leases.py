@@ -33,6 +33,10 @@ from noc_app.polling.gaps import record_gaps
 from noc_app.storage import models as db
 
 
+_STATES = db.CheckState.__table__
+_CHECKS = db.Check.__table__
+
+
 @dataclass(frozen=True)
 class SeedState:
     """The confirmed state a new owner continues from."""
@@ -46,10 +50,16 @@ def new_poller_id() -> str:
 
 
 class LeaseManager:
-    def __init__(self, factory: sessionmaker[Session], owner: str | None = None, lease_s: float = 15.0):
+    def __init__(self, factory: sessionmaker[Session], owner: str | None = None, lease_s: float = 15.0,
+                 expected_pollers: int = 1):
         self.factory = factory
         self.owner = owner or new_poller_id()
         self.lease_s = lease_s
+        # Pollers started together (``poll --processes N``) split the checks from
+        # the first round instead of the first one taking all and handing half
+        # back a renewal later. Only for one lease: after that the live count
+        # rules, so a sibling that died is taken over.
+        self.expected_pollers = expected_pollers
         self.held: set[str] = set()
         self._started_at = dt.datetime.now(dt.timezone.utc)
 
@@ -58,33 +68,42 @@ class LeaseManager:
         now = now or dt.datetime.now(dt.timezone.utc)
         until = now + dt.timedelta(seconds=self.lease_s)
         alive_after = now - dt.timedelta(seconds=self.lease_s)
+        # Core statements on the tables: every few seconds this reads and
+        # writes every held row, and the ORM's per-row loading was most of
+        # an idle poller's CPU.
         with self.factory() as session, session.begin():
             self._heartbeat(session, now)
             live_pollers = session.scalar(
                 select(func.count()).select_from(db.Poller).where(db.Poller.heartbeat_at > alive_after)
             ) or 1
-            live_checks = select(db.Check.key).where(db.Check.retired_at.is_(None))
+            if now - self._started_at < dt.timedelta(seconds=self.lease_s):
+                live_pollers = max(live_pollers, self.expected_pollers)
+            live_checks = select(_CHECKS.c.key).where(_CHECKS.c.retired_at.is_(None))
             total = session.scalar(select(func.count()).select_from(live_checks.subquery())) or 0
             fair = math.ceil(total / live_pollers) if total else 0
 
+            # Lock our rows in key order first, as the recorder's state
+            # updates do: in any other order the two can deadlock on PostgreSQL.
+            session.execute(select(_STATES.c.check_key).where(_STATES.c.lease_owner == self.owner)
+                            .order_by(_STATES.c.check_key).with_for_update())
             session.execute(
-                update(db.CheckState)
-                .where(db.CheckState.lease_owner == self.owner)
+                update(_STATES)
+                .where(_STATES.c.lease_owner == self.owner)
                 .values(lease_until=until)
             )
-            held = set(session.scalars(
-                select(db.CheckState.check_key).where(
-                    db.CheckState.lease_owner == self.owner,
-                    db.CheckState.check_key.in_(live_checks),
+            held = set(session.execute(
+                select(_STATES.c.check_key).where(
+                    _STATES.c.lease_owner == self.owner,
+                    _STATES.c.check_key.in_(live_checks),
                 )
-            ))
+            ).scalars())
             # Retired checks and the excess over the fair share go back to the pool.
             excess = sorted(held)[fair:] if len(held) > fair else []
             session.execute(
-                update(db.CheckState)
-                .where(db.CheckState.lease_owner == self.owner,
-                       or_(db.CheckState.check_key.in_(excess),
-                           db.CheckState.check_key.not_in(live_checks)))
+                update(_STATES)
+                .where(_STATES.c.lease_owner == self.owner,
+                       or_(_STATES.c.check_key.in_(excess),
+                           _STATES.c.check_key.not_in(live_checks)))
                 .values(lease_owner=None, lease_until=None)
             )
             held -= set(excess)
@@ -93,26 +112,26 @@ class LeaseManager:
             wanted = fair - len(held)
             if wanted > 0:
                 claimable = and_(
-                    db.CheckState.check_key.in_(live_checks),
-                    or_(db.CheckState.lease_owner.is_(None), db.CheckState.lease_until < now),
+                    _STATES.c.check_key.in_(live_checks),
+                    or_(_STATES.c.lease_owner.is_(None), _STATES.c.lease_until < now),
                 )
-                candidates = list(session.scalars(
-                    select(db.CheckState.check_key).where(claimable)
-                    .order_by(db.CheckState.check_key).limit(wanted)
+                candidates = list(session.execute(
+                    select(_STATES.c.check_key).where(claimable)
+                    .order_by(_STATES.c.check_key).limit(wanted)
                     .with_for_update(skip_locked=True)
-                ))
+                ).scalars())
                 if candidates:
                     session.execute(
-                        update(db.CheckState)
-                        .where(db.CheckState.check_key.in_(candidates), claimable)
+                        update(_STATES)
+                        .where(_STATES.c.check_key.in_(candidates), claimable)
                         .values(lease_owner=self.owner, lease_until=until)
                     )
                     # A check nobody polled for a while: the silence is recorded as no data.
                     record_gaps(session, candidates, now)
                     for row in session.execute(
-                        select(db.CheckState.check_key, db.CheckState.status, db.CheckState.status_since)
-                        .where(db.CheckState.check_key.in_(candidates),
-                               db.CheckState.lease_owner == self.owner)
+                        select(_STATES.c.check_key, _STATES.c.status, _STATES.c.status_since)
+                        .where(_STATES.c.check_key.in_(candidates),
+                               _STATES.c.lease_owner == self.owner)
                     ):
                         seeds[row.check_key] = SeedState(Status(row.status), row.status_since)
                         held.add(row.check_key)

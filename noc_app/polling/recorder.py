@@ -4,6 +4,11 @@ Workers only enqueue; one writer thread drains the queue every
 ``flush_interval_s`` (or sooner when ``batch_size`` results wait) and writes
 the backlog in transactions of at most ``batch_size`` results, oldest first:
 raw samples, the latest state per check, and every confirmed transition.
+A confirmed transition wakes the writer at once: a state change is in the
+database (and on the walls) milliseconds after the result that decided it,
+not up to a batch interval later; the samples queued meanwhile ride along,
+the rest stay batched. Enqueueing wakes nobody otherwise (a wake-up per
+result cost ~8 % of the poller's CPU).
 
 If the database will not take them (unreachable, disk full) the results are
 kept and retried, so an outage loses no transition. Memory is bounded by
@@ -27,7 +32,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, bindparam, func, insert, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -62,7 +67,8 @@ class ResultRecorder:
         self._factory = factory
         self._engine: Engine | None = factory.kw.get("bind")
         self._wal = WalSizeGuard(self._engine) if self._engine is not None else None
-        self._queue: queue.Queue[Item] = queue.Queue()
+        self._queue: queue.SimpleQueue[Item] = queue.SimpleQueue()
+        self._wake = threading.Event()  # a transition, a full batch, or stop
         self._flush_interval_s = flush_interval_s
         self._batch_size = batch_size
         self._max_backlog = max_backlog
@@ -79,6 +85,8 @@ class ResultRecorder:
 
     def submit(self, result: CheckResult, outcome: Outcome) -> None:
         self._queue.put((result, outcome))
+        if outcome.transition is not None or self._queue.qsize() >= self._batch_size:
+            self._wake.set()
 
     def start(self, first: Callable[[], object] | None = None) -> ResultRecorder:
         """Start the writer thread; it runs ``first`` (e.g. a spool replay) before any write."""
@@ -89,6 +97,7 @@ class ResultRecorder:
     def stop(self, grace_s: float = 10.0) -> Unwritten:
         """Stop the writer thread, then retry the backlog for up to ``grace_s``; return what is left."""
         self._stop.set()
+        self._wake.set()
         if self._thread:
             self._thread.join(timeout=grace_s + 10)
         deadline = time.monotonic() + grace_s
@@ -172,33 +181,56 @@ class ResultRecorder:
             self._wal.after_write()  # schema creation and sync may have left a big log
         next_flush = time.monotonic() + self._flush_interval_s
         while not self._stop.is_set():
-            timeout = max(0.0, next_flush - time.monotonic())
-            try:
-                item = self._queue.get(timeout=timeout)
-                with self._lock:
-                    self._backlog.append(item)
-            except queue.Empty:
-                pass
-            if self._queue.qsize() + len(self._backlog) >= self._batch_size or time.monotonic() >= next_flush:
-                self.flush()
+            woken = self._wake.wait(max(0.0, next_flush - time.monotonic()))
+            self._wake.clear()
+            if self._stop.is_set():
+                break  # stop() writes what is left, within its grace
+            self.flush()
+            if not woken or time.monotonic() >= next_flush:
                 next_flush = time.monotonic() + self._flush_interval_s
 
 
+_SAMPLES = db.CheckSample.__table__
+_TRANSITIONS = db.StateTransition.__table__
+_STATES = db.CheckState.__table__
+# One statement for every row, in key order: a poller's lease renewal locks
+# the same rows in key order too, so the two never deadlock on PostgreSQL.
+# ``status_since`` moves only with a transition (NULL keeps the stored one).
+_UPDATE_STATE = update(_STATES).where(_STATES.c.check_key == bindparam("k")).values(
+    status=bindparam("v_status"), last_result_at=bindparam("v_last_result_at"),
+    last_latency_ms=bindparam("v_last_latency_ms"), last_error=bindparam("v_last_error"),
+    consecutive_failures=bindparam("v_consecutive_failures"), flapping=bindparam("v_flapping"),
+    status_since=func.coalesce(bindparam("v_status_since", type_=_STATES.c.status_since.type),
+                               _STATES.c.status_since),
+)
+
+
 def write_batch(session: Session, batch: list[Item]) -> None:
-    """Samples, latest states and transitions of one batch, in the caller's transaction."""
-    session.execute(insert(db.CheckSample), sample_rows(batch))
+    """Samples, latest states and transitions of one batch, in the caller's transaction.
+
+    Core executemany on the tables, not the ORM's bulk paths: the rows are
+    plain dicts already, and the ORM's per-row bookkeeping was most of the
+    write's cost.
+    """
+    connection = session.connection()
+    connection.execute(insert(_SAMPLES), sample_rows(batch))
     transitions = [o.transition for _, o in batch if o.transition is not None]
     if transitions:
-        session.execute(insert(db.StateTransition), [transition_row(t) for t in transitions])
+        connection.execute(insert(_TRANSITIONS), [transition_row(t) for t in transitions])
     latest: dict[str, Item] = {}
     since: dict[str, Transition] = {}
     for r, o in batch:
         latest[r.check_key] = (r, o)
         if o.transition is not None:
             since[r.check_key] = o.transition
-    rows = [state_row(key, r, o, since.get(key)) for key, (r, o) in latest.items()]
-    # ORM bulk UPDATE by primary key: one executemany per distinct key set.
-    session.execute(update(db.CheckState), rows)
+    rows = []
+    for key in sorted(latest):
+        r, o = latest[key]
+        row = {f"v_{name}": value for name, value in state_row(key, r, o, since.get(key)).items()}
+        row["k"] = row.pop("v_check_key")
+        row.setdefault("v_status_since", None)
+        rows.append(row)
+    connection.execute(_UPDATE_STATE, rows)
 
 
 def sample_rows(batch: list[Item]) -> list[dict]:

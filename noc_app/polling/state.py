@@ -133,6 +133,11 @@ class CheckStateMachine:
     def _update_flapping(self) -> None:
         if len(self._history) < self._history.maxlen // 2:
             return  # too little history to call it flapping
+        if self._history.count(self._history[-1]) == len(self._history):
+            # No change in the whole window (nearly every check, nearly always): 0 %,
+            # without the weighted walk over it on every result.
+            self.flapping = False
+            return
         pct = self.percent_state_change()
         if not self.flapping and pct > self._flap_high:
             self.flapping = True

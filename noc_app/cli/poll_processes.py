@@ -1,0 +1,67 @@
+"""``poll --processes N``: prepare the database once, then N child pollers share the checks.
+
+The supervising itself (signals, exit codes) is ``noc_app.polling.processes``;
+this is the command-line side: refuse what cannot be shared, build the
+children's command lines, add up their ``--stats``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from noc_app.cli.errors import EXIT_USAGE, CliError
+from noc_app.polling import run_stats
+from noc_app.polling.processes import child_command, supervise
+from noc_app.storage.db import resolve_db_url
+from noc_app.workspace import open_workspace
+
+
+def run_processes(args: argparse.Namespace) -> int:
+    if _private_sqlite(resolve_db_url(args.db)):
+        raise CliError("error: --processes needs a database the processes share; "
+                       "give --db sqlite:///PATH or a PostgreSQL URL", EXIT_USAGE)
+    # Bad input fails here, once, before any child starts; schema and topology sync done once.
+    workspace = open_workspace(args.config, args.db)
+    try:
+        count = len(workspace.topology.checks)
+        shown_url = workspace.engine.url.render_as_string()  # password hidden
+    finally:
+        workspace.close()
+    commands = []
+    for i in range(args.processes):
+        poll_args = ["--config", str(args.config), "--workers", str(args.workers), "--lease", str(args.lease),
+                     "--stop-grace", str(args.stop_grace), "--share-with", str(args.processes), "--synced"]
+        if args.db:
+            poll_args += ["--db", args.db]
+        if args.json:
+            poll_args.append("--json")
+        if args.stats:
+            poll_args += ["--stats", _part(args.stats, i)]
+        commands.append(child_command(poll_args))
+    if not args.json:
+        print(f"polling {count} checks into {shown_url} with {args.processes} processes; Ctrl-C stops", flush=True)
+    worst, _pids = supervise(commands, warn=lambda m: print(f"warning: {m}", file=sys.stderr, flush=True))
+    if args.stats:
+        parts = [run_stats.read(_part(args.stats, i)) for i in range(args.processes)]
+        run_stats.write(args.stats, run_stats.merge(p for p in parts if p))
+        for i in range(args.processes):
+            Path(_part(args.stats, i)).unlink(missing_ok=True)
+    return worst
+
+
+def _part(stats: str, i: int) -> str:
+    return f"{stats}.{i}"
+
+
+def _private_sqlite(url: str) -> bool:
+    """An in-memory SQLite database, which each process would have to itself."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return False  # open_workspace says what is wrong with it
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")

@@ -1,0 +1,92 @@
+"""``poll --processes N``: N poller processes on one machine, one per core.
+
+One Python process runs its checks on one core (the GIL), so a machine with
+more cores runs several pollers. They share the checks exactly as pollers on
+different machines do, through the row leases (``leases.py``): each holds a
+fair share, a dead one's checks move to the others once its lease expires.
+This module is only the small supervisor that starts them:
+
+- starts N children (``python -m noc_app.cli poll ...``, the same command);
+- forwards SIGTERM and SIGINT to every child, so each stops cleanly and
+  hands its leases back;
+- restarts none: a child that dies is reported on stderr (the others take
+  over its checks after the lease); restarting silently would hide a crash
+  loop behind a green wall;
+- exits when every child has exited, with the worst child's code (a child
+  killed by signal S counts as 128 + S, as a shell reports it).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import noc_app
+
+_PACKAGE_ROOT = str(Path(noc_app.__file__).resolve().parent.parent)
+
+
+def child_command(poll_args: Sequence[str]) -> list[str]:
+    """The command line of one child poller (``poll_args`` follow ``poll``)."""
+    return [sys.executable, "-m", "noc_app.cli", "poll", *poll_args]
+
+
+def exit_code(status: int) -> int:
+    """A wait status as a shell would report it."""
+    code = os.waitstatus_to_exitcode(status)
+    return 128 - code if code < 0 else code
+
+
+def supervise(commands: Sequence[Sequence[str]], warn: Callable[[str], None]) -> tuple[int, list[int]]:
+    """Run one child per command until all have exited; (worst exit code, child pids).
+
+    SIGTERM/SIGINT received meanwhile are forwarded to the live children.
+    """
+    env = dict(os.environ)
+    # The children import this very copy of the app, however it was started.
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+    children: dict[int, subprocess.Popen] = {}
+    stopping = False
+
+    def forward(signum, _frame) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children.values():
+            if child.returncode is None:
+                try:
+                    child.send_signal(signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+    worst = 0
+    pids: list[int] = []
+    try:
+        for command in commands:
+            child = subprocess.Popen(list(command), env=env)
+            children[child.pid] = child
+            pids.append(child.pid)
+            if stopping:  # a signal arrived while starting: this one must stop too
+                child.send_signal(signal.SIGTERM)
+        while any(c.returncode is None for c in children.values()):
+            try:
+                pid, status = os.wait()
+            except ChildProcessError:
+                break
+            child = children.get(pid)
+            if child is None:
+                continue
+            child.returncode = exit_code(status)
+            worst = max(worst, child.returncode)
+            if not stopping:
+                live = sum(1 for c in children.values() if c.returncode is None)
+                warn(f"poller process {pid} exited with code {child.returncode}; not restarted "
+                     f"({live} left; they take over its checks when its lease expires)")
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return worst, pids
