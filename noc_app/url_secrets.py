@@ -9,6 +9,11 @@ A user name without a password is masked too: that is how tokens are
 usually pasted (``https://TOKEN@host/``).
 
 ``mask_urls`` does the same to free text (an error message quoting a URL).
+
+``redact_secrets`` is for database URLs in messages (``--db 'alice:Secret@host/noc'``
+is not even a URL SQLAlchemy can parse, so its own ``hide_password`` cannot
+help): it masks the password of ``[scheme://]user:password@`` however the URL
+is written, and keeps a bare user name, which for a database is no secret.
 """
 
 from __future__ import annotations
@@ -50,3 +55,16 @@ def mask_urls(text: str) -> str:
         return f"{match['scheme']}{user}:{MASK}@" if colon else f"{match['scheme']}{MASK}@"
 
     return _USERINFO_IN_TEXT.sub(mask, text)
+
+
+# [scheme://]user:password@  — the password is everything up to the last "@"
+# before the host (passwords may contain "@" and ":" when not percent-encoded).
+_USERINFO = re.compile(
+    r"(?P<lead>(?:[A-Za-z][A-Za-z0-9+.\-]*://)|(?<![^\s\"'(=]))"
+    r"(?P<user>[^\s:/@\"']*):(?!//)(?P<password>[^\s\"']*)@(?=[^\s@\"']*(?:[\s\"')]|$))"
+)
+
+
+def redact_secrets(text: str) -> str:
+    """``text`` with the password of every ``user:password@host`` in it replaced by ``***``."""
+    return _USERINFO.sub(lambda m: f"{m['lead']}{m['user']}:{MASK}@", text)

@@ -17,7 +17,7 @@ from noc_app.domain import Status
 from noc_app.polling.recorder import ResultRecorder
 from noc_app.polling.state import Outcome
 from noc_app.storage.db import make_engine, session_factory
-from noc_app.storage.urls import redact_secrets
+from noc_app.url_secrets import redact_secrets
 from noc_app.workspace import open_workspace
 from noc_app.topology import parse_topology
 

@@ -37,6 +37,6 @@ def run(args: argparse.Namespace) -> int:
 def _display_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
-    from noc_app.storage.urls import redact_secrets
+    from noc_app.url_secrets import redact_secrets
 
     return redact_secrets(make_url(url).render_as_string(hide_password=True))

@@ -22,7 +22,7 @@ def explain(exc: BaseException) -> tuple[str, int]:
 
     Whatever the line says, a password in a database URL is masked in it.
     """
-    from noc_app.storage.urls import redact_secrets
+    from noc_app.url_secrets import redact_secrets
 
     message, code = _explain(exc)
     return redact_secrets(message), code

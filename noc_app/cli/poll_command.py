@@ -12,7 +12,7 @@ import time
 
 from noc_app.cli.closed_pipe import silence_stdout
 from noc_app.cli.errors import EXIT_USAGE, CliError
-from noc_app.storage.urls import redact_secrets
+from noc_app.url_secrets import redact_secrets
 
 
 def add_parser(subparsers) -> None:

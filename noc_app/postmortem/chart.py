@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:  # SQLAlchemy and the history reader (numpy) load only when a chart is drawn:
+    # main.py installs the renderer here at every command's start, which must stay cheap.
+    from sqlalchemy.orm import Session
 
-if TYPE_CHECKING:  # the history reader (numpy, the live package) loads only when a chart is drawn
     from noc_app.live.history import History
 
 

@@ -16,7 +16,7 @@ from noc_app.paths import default_db_url
 from noc_app.storage.failures import note_sqlite_file
 from noc_app.storage.sqlite_files import prepare_sqlite_file
 from noc_app.storage.text_fit import refuse_text_that_does_not_fit
-from noc_app.storage.urls import redact_secrets
+from noc_app.url_secrets import redact_secrets
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
