@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -96,17 +97,16 @@ class IncidentDesk:
         self.closed = ClosedIncidentsPanel(self.worker)
         self.view = QSplitter(Qt.Orientation.Vertical)
         self.view.addWidget(self.board)
-        self.view.addWidget(_with_review_button(self.closed, self))
-        self.view.setStretchFactor(0, 3)
-        self.view.setStretchFactor(1, 2)
         self.dialogs: dict[int, IncidentDialog] = {}
         self.board.openIncident.connect(lambda incident_id: self.open(incident_id))
         self.closed.openIncident.connect(lambda incident_id: self.open(incident_id))
         self.board.updateDue.connect(
             lambda incident_id: window.show_problem(f"Customer update due now for incident #{incident_id}"))
         self.reviews = LiveReviews(self.worker, window, window.show_problem)
-        self.board.reviewIncident.connect(self.reviews.review)
-        self.board.review_button.show()
+        # The board's own Review button stays hidden here: one button serves both tables.
+        self.view.addWidget(_with_review_button(self.closed, self))
+        self.view.setStretchFactor(0, 3)
+        self.view.setStretchFactor(1, 2)
 
     def open(self, incident_id: int | None = None, **kwargs) -> IncidentDialog:
         dialog = self.dialogs.get(incident_id) if incident_id is not None else None
@@ -125,24 +125,56 @@ class IncidentDesk:
 
 
 def _with_review_button(closed, desk: IncidentDesk) -> QWidget:
-    """The closed incidents with a "Review…" button under them: reviewing is what closed ones are for."""
+    """The closed incidents with the view's one "Review…" button under them."""
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(closed, 1)
-    button = QPushButton("Review…", objectName="reviewClosed")
-    button.setToolTip("Replay the selected closed incident read-only: timeline, metrics and the wall, "
-                      "map and impact as they were at any moment")
-    button.setEnabled(False)
-    button.clicked.connect(lambda: closed.selected_id() is not None and desk.reviews.review(closed.selected_id()))
-    closed.table.selectionModel().selectionChanged.connect(
-        lambda *_: button.setEnabled(closed.selected_id() is not None))
+    desk.review_action = ReviewSelected(desk.board, closed, desk.reviews.review)
     row = QHBoxLayout()
     row.addStretch(1)
-    row.addWidget(button)
+    row.addWidget(desk.review_action.button)
     layout.addLayout(row)
-    desk.review_closed_button = button
     return box
+
+
+class ReviewSelected:
+    """One "Review #N…" button for the open board and the closed list together.
+
+    Two buttons, each bound to its own table's selection, left an operator
+    guessing which incident a click replays.  The two tables share one
+    selection instead (choosing a row in one clears the other) and the button
+    names the incident it will open.
+    """
+
+    def __init__(self, board, closed, review: Callable[[int], None]):
+        self.board, self.closed, self._review = board, closed, review
+        self.button = QPushButton("Review…", objectName="reviewSelected")
+        self.button.setToolTip("Replay the selected incident read-only: timeline, metrics and the wall, "
+                               "map and impact as they were at any moment")
+        self.button.clicked.connect(self.review)
+        board.view.selectionModel().selectionChanged.connect(lambda *_: self._chosen(board, closed.table))
+        closed.table.selectionModel().selectionChanged.connect(lambda *_: self._chosen(closed, board.view))
+        self._show()
+
+    def selected_id(self) -> int | None:
+        board_pick = self.board.selected_id()
+        return board_pick if board_pick is not None else self.closed.selected_id()
+
+    def review(self) -> None:
+        incident_id = self.selected_id()
+        if incident_id is not None:
+            self._review(incident_id)
+
+    def _chosen(self, picked, other_table) -> None:
+        if picked.selected_id() is not None:
+            other_table.selectionModel().clearSelection()
+        self._show()
+
+    def _show(self) -> None:
+        incident_id = self.selected_id()
+        self.button.setEnabled(incident_id is not None)
+        self.button.setText(f"Review #{incident_id}…" if incident_id is not None else "Review…")
 
 
 def _user() -> str:
