@@ -146,3 +146,27 @@ def test_the_poller_says_the_disk_is_full_in_words(tmp_path):
     assert warnings == [f"could not write check results: disk full: {path} (no space left on its "
                         "filesystem; free some space); 3000 kept in memory, retrying"]
     assert not any("OperationalError" in w for w in warnings)
+
+
+def test_poller_warnings_and_command_line_errors_say_the_same_sentence(tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from noc_app.storage.db import make_engine
+    from noc_app.storage.failures import explain_failure
+    from noc_app.storage.write_failures import describe_write_failure
+
+    path = tmp_path / "noc.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE t (x INTEGER)"))
+        with pytest.raises(SQLAlchemyError) as failed, engine.begin() as connection:
+            connection.execute(text("PRAGMA query_only = ON"))  # SQLITE_READONLY, even for root
+            connection.execute(text("INSERT INTO t VALUES (1)"))
+    finally:
+        engine.dispose()
+    cli = explain_failure(failed.value)
+    poller = describe_write_failure(failed.value, engine)
+    assert poller.reason == cli.message
+    assert cli.message.startswith(f"database file {path} is read-only for this user")
