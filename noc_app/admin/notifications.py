@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +22,7 @@ from noc_app.incidents.errors import TemplateError
 from noc_app.incidents.templates import PLACEHOLDERS, render, validate_template
 from noc_app.storage import models as db
 from noc_app.storage.db import transaction
+from noc_app.webhook_address import check_webhook
 
 PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
 AUDIENCES = ("internal", "customers", "partners")
@@ -156,10 +157,12 @@ def _list_values(session: Session, nl: NotifList) -> dict:
     emails = [check_email(e, "emails") for e in nl.emails if e.strip()]
     url = (nl.webhook_url or "").strip() or None
     if url is not None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > URL_MAX:
-            shown = url if len(url) <= 60 else url[:60] + "…"
-            raise ValidationError(f"webhook: {shown!r} is not an http(s) URL", "webhook_url")
+        if len(url) > URL_MAX:
+            raise ValidationError(f"webhook: {url[:60]!r}… is longer than {URL_MAX} characters", "webhook_url")
+        try:
+            check_webhook(url)
+        except ValueError as exc:
+            raise ValidationError(f"webhook: {exc}", "webhook_url") from None
     if not (people or emails or url):
         raise ValidationError("people: a list needs at least one person, e-mail or webhook", "people")
     return {"name": name, "priorities": sorted(dict.fromkeys(priorities)),

@@ -103,12 +103,12 @@ def manager_briefs(session: Session, incident: db.Incident, at: dt.datetime) -> 
     return briefs
 
 
-def priority_webhooks(session: Session, priority: str | None) -> list[str]:
-    """The webhooks of the internal lists for this priority, once each, in list order."""
+def priority_webhooks(session: Session, priority: str | None) -> list[tuple[str, str]]:
+    """(list id, webhook address) of the internal lists for this priority, each address once, in list order."""
     if not priority:
         return []
-    urls: list[str] = []
+    hooks: dict[str, str] = {}
     for nl in session.scalars(select(db.NotificationList).order_by(db.NotificationList.id)):
-        if priority in (nl.priorities or []) and nl.webhook_url and nl.webhook_url not in urls:
-            urls.append(nl.webhook_url)
-    return urls
+        if priority in (nl.priorities or []) and nl.webhook_url and nl.webhook_url not in hooks:
+            hooks[nl.webhook_url] = nl.id
+    return [(list_id, address) for address, list_id in hooks.items()]

@@ -17,6 +17,8 @@ from email.utils import formatdate, make_msgid
 
 import requests
 
+from noc_app.webhook_address import scrub
+
 
 @dataclass(frozen=True)
 class ChannelConfig:
@@ -50,8 +52,8 @@ class ChannelConfig:
         )
 
 
-def _short(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}".replace("\n", " ")
+def _short(exc: BaseException | str) -> str:
+    text = (exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}").replace("\n", " ")
     return text[:480]  # notifications_sent.error is VARCHAR(500)
 
 
@@ -108,7 +110,7 @@ def post_webhook(url: str, text: str, timeout_s: float) -> str | None:
     try:
         response = requests.post(url, json={"text": text}, timeout=timeout_s)
     except requests.RequestException as exc:
-        return _short(exc)
+        return _short(scrub(f"{type(exc).__name__}: {exc}", url))
     if not 200 <= response.status_code < 300:
-        return f"HTTP {response.status_code}: {response.text[:200]}"
+        return scrub(f"HTTP {response.status_code}: {response.text[:200]}", url)
     return None

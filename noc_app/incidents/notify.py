@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 
 from noc_app.incidents.account_managers import manager_briefs, priority_webhooks
 from noc_app.incidents.channels import SmtpSender, post_webhook
+from noc_app.webhook_address import recipient_of
+from noc_app.webhook_address import resolve as resolve_webhook
 from noc_app.incidents.errors import ValidationError
 from noc_app.incidents.templates import render
 from noc_app.incidents.values import (
@@ -40,11 +42,12 @@ DEFAULT_UPDATE_INTERVAL = dt.timedelta(hours=1)
 class OutgoingMessage:
     audience: str
     channel: str  # email | webhook
-    recipient: str  # an address, a webhook URL, or "customer:ID" when none is on file
+    recipient: str  # an address, "list:ID" for a list's webhook, or "customer:ID" when none is on file
     customer_id: str | None
     subject: str
     body: str
     problem: str | None = None  # known before sending (no address): recorded as failed
+    address: str | None = None  # a webhook's URL or env:NAME, used to send and never recorded
 
 
 @dataclass(frozen=True)
@@ -132,11 +135,11 @@ class NotifyMixin:
             render(template.body, values, "body")
             recipients = self._recipients(session, incident, audience_e)
         messages = []
-        for channel, recipient, customer_id, customer_name, problem in recipients:
+        for channel, recipient, customer_id, customer_name, problem, address in recipients:
             filled = {**values, "customer_name": customer_name}
             messages.append(OutgoingMessage(audience_e.value, channel, recipient, customer_id,
                                             render(template.subject, filled, "subject"),
-                                            render(template.body, filled, "body"), problem))
+                                            render(template.body, filled, "body"), problem, address))
         return messages, (template, due, audience_e)
 
     def _prepare_briefs(self, incident_id: int) -> list[OutgoingMessage]:
@@ -152,12 +155,12 @@ class NotifyMixin:
             problem = None if b.email else "no e-mail address on file"
             messages.append(OutgoingMessage(audience, "email", b.email or f"person:{b.person_id}", None,
                                             b.subject, b.body, problem))
-            messages.extend(OutgoingMessage(audience, "webhook", url, None, b.subject, b.body)
-                            for url in webhooks)
+            messages.extend(OutgoingMessage(audience, "webhook", recipient_of(list_id), None, b.subject,
+                                            b.body, address=address) for list_id, address in webhooks)
         return messages
 
     def _recipients(self, session: Session, incident: db.Incident, audience: Audience):
-        """(channel, recipient, customer id, customer name, problem) for each message."""
+        """(channel, recipient, customer id, customer name, problem, webhook address) for each message."""
         out = []
         if audience is Audience.INTERNAL:
             if not incident.priority:
@@ -171,17 +174,17 @@ class NotifyMixin:
                 for person_id in nl.people or []:
                     person = people.get(person_id)
                     if person is None or not person.email:
-                        out.append(("email", f"person:{person_id}", None, "", "no e-mail address on file"))
+                        out.append(("email", f"person:{person_id}", None, "", "no e-mail address on file", None))
                     elif person.email.lower() not in seen:
                         seen.add(person.email.lower())
-                        out.append(("email", person.email, None, "", None))
+                        out.append(("email", person.email, None, "", None, None))
                 for address in nl.emails or []:
                     if address.lower() not in seen:
                         seen.add(address.lower())
-                        out.append(("email", address, None, "", None))
+                        out.append(("email", address, None, "", None, None))
                 if nl.webhook_url and nl.webhook_url not in seen:
                     seen.add(nl.webhook_url)
-                    out.append(("webhook", nl.webhook_url, None, "", None))
+                    out.append(("webhook", recipient_of(nl.id), None, "", None, nl.webhook_url))
             return out
         partner = audience is Audience.PARTNERS
         customers = session.scalars(
@@ -190,9 +193,9 @@ class NotifyMixin:
                    db.Customer.retired_at.is_(None)).order_by(db.Customer.id)).all()
         for c in customers:
             if c.email:
-                out.append(("email", c.email, c.id, c.name, None))
+                out.append(("email", c.email, c.id, c.name, None, None))
             else:
-                out.append(("email", f"customer:{c.id}", c.id, c.name, "no e-mail address on file"))
+                out.append(("email", f"customer:{c.id}", c.id, c.name, "no e-mail address on file", None))
         return out
 
     # -- sending -------------------------------------------------------------------
@@ -209,8 +212,9 @@ class NotifyMixin:
                 if m.problem:
                     error = m.problem
                 elif m.channel == "webhook":
-                    error = post_webhook(m.recipient, f"*{m.subject}*\n{m.body}",
-                                         self.channels.webhook_timeout_s)
+                    url, error = resolve_webhook(m.address or "")
+                    if url is not None:
+                        error = post_webhook(url, f"*{m.subject}*\n{m.body}", self.channels.webhook_timeout_s)
                 else:
                     error = smtp.send(m.recipient, m.subject, m.body)
                 deliveries.append(Delivery(m, error is None, error))

@@ -20,6 +20,7 @@ from noc_app.domain import CheckKind, Criticality, HealthFormat
 from noc_app.durations import parse_duration
 from noc_app.topology import limits
 from noc_app.topology.errors import shown
+from noc_app.webhook_address import check_webhook
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _HOURS_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
@@ -133,6 +134,8 @@ Ref = Text(limits.ID)  # names another table's id; checked in references.py
 TeamId = Annotated[Id | None, BeforeValidator(_no_team)]
 Duration = Annotated[float, BeforeValidator(parse_duration)]
 Url = Annotated[str, Field(max_length=limits.URL), AfterValidator(_check_url)]
+# A URL without a secret in it, or env:NAME (noc_app/webhook_address.py): never a chat service's token.
+WebhookAddress = Annotated[str, Field(max_length=limits.URL), AfterValidator(check_webhook)]
 TimeZoneName = Annotated[str, Field(max_length=limits.TIMEZONE), AfterValidator(_check_timezone)]
 BusinessHours = Annotated[tuple[dt.time, dt.time], BeforeValidator(_parse_hours)]
 Weekday = Annotated[str, AfterValidator(_check_weekday)]
@@ -265,7 +268,7 @@ class NotificationListTable(_Table):
     priorities: list[Priority] = Field(min_length=1)
     people: list[Ref] = []
     emails: list[str] = []
-    webhook_url: Url | None = None
+    webhook_url: WebhookAddress | None = None
 
 
 class TemplateTable(_Table):

@@ -35,7 +35,8 @@ class ListPage(AreaPage):
         self.emails_edit = QLineEdit()
         self.emails_edit.setPlaceholderText("other addresses: noc@example.com, …")
         self.webhook_edit = QLineEdit()
-        self.webhook_edit.setPlaceholderText("https://hooks.slack.com/… (optional)")
+        # A chat service's hook URL is its token: it lives in an environment variable, not here.
+        self.webhook_edit.setPlaceholderText("env:OPS_CHAT_HOOK (optional; the URL is in that variable)")
         for label, widget in (("Name", self.name_edit), ("Priorities", boxes), ("People", self.people_edit),
                               ("E-mails", self.emails_edit), ("Webhook", self.webhook_edit)):
             self.form.addRow(label, widget)
