@@ -36,7 +36,7 @@ from widgets.wall import ComponentWall, WallWindow, wall_text_px
 from widgets.wall.stale import DataAge
 
 UTC = dt.timezone.utc
-SCREENS = {"1080p": (1920, 1080), "4K": (3840, 2160)}
+SCREENS = {"1080p": (1920, 1080), "4K": (3840, 2160), "WUXGA": (1920, 1200), "WXGA": (1280, 800)}
 TOLERANCE = 0.5  # the map's fitted scale lands a fraction of a pixel either side
 
 
