@@ -58,7 +58,7 @@ def _install_pdf_renderer() -> None:
 
 
 def _install_postmortem_chart() -> None:
-    """The post-mortem's chart is drawn by the component detail view's code (Qt, imported when used)."""
+    """The post-mortem's chart is drawn with QPainter on a QImage (QtGui only, imported when used; any thread)."""
     from noc_app.postmortem import chart
 
     def draw_chart(request):
