@@ -40,9 +40,12 @@ def sqlite_incident(tmp_path_factory):
 def loaded_by_export(url: str, iid: int, fmt: str, out: Path) -> list[str]:
     """The modules of NEVER + QT (and the PostgreSQL dialect) a fresh ``main.py export`` imported."""
     watched = NEVER + QT + ("sqlalchemy.dialects.postgresql",)
-    code = ("import json, sys\n"
+    # As the program runs (main() reading sys.argv): the short-lived path, without the cyclic GC.
+    code = ("import gc, json, sys\n"
             "import main\n"
-            f"code = main.main(['export', '{iid}', '--format', '{fmt}', '--out', {str(out)!r}, '--db', {url!r}])\n"
+            f"sys.argv = ['main.py', 'export', '{iid}', '--format', '{fmt}', '--out', {str(out)!r}, '--db', {url!r}]\n"
+            "code = main.main()\n"
+            "assert not gc.isenabled()\n"
             f"print(json.dumps([code, sorted(m for m in sys.modules if m in {watched!r})]))\n")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
@@ -56,4 +59,22 @@ def loaded_by_export(url: str, iid: int, fmt: str, out: Path) -> list[str]:
 @pytest.mark.parametrize("fmt, qt", [("json", []), ("html", ["PySide6.QtGui"]), ("pdf", ["PySide6.QtGui"])])
 def test_export_imports_only_what_it_uses(sqlite_incident, tmp_path, fmt, qt):
     url, iid = sqlite_incident
-    assert loaded_by_export(url, iid, fmt, tmp_path / f"r.{fmt}") == qt
+    out = tmp_path / f"r.{fmt}"
+    assert loaded_by_export(url, iid, fmt, out) == qt
+    data = out.read_bytes()
+    if fmt == "pdf":  # written whole although the process ends with the collector off
+        assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+    elif fmt == "html":
+        assert data.count(b"data:image/png;base64,") == 1 and data.rstrip().endswith(b"</html>")
+    else:
+        assert json.loads(data)["incident"]["id"] == iid
+
+
+def test_a_command_called_in_process_keeps_the_collector(sqlite_incident, tmp_path):
+    import gc
+
+    import main
+
+    url, iid = sqlite_incident
+    assert main.main(["export", str(iid), "--format", "json", "--out", str(tmp_path / "r.json"), "--db", url]) == 0
+    assert gc.isenabled()
