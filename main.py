@@ -21,6 +21,7 @@ import sys
 from noc_app.cli import build_parser
 from noc_app.cli.closed_pipe import silence_stdout
 from noc_app.cli.errors import EXIT_USAGE, CliError, explain, print_error
+from noc_app.cli.short_lived import short_lived
 
 FREEZE_AFTER_MS = 5000  # start-up done, first data shown
 
@@ -32,7 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         run = getattr(args, "run", None)
         if getattr(args, "gui_command", None) == "review":
             return run_review(args)
-        return run(args) if run else run_gui(args)
+        if not run:
+            return run_gui(args)
+        with short_lived(args, whole_process=argv is None):  # export: no cyclic GC (noc_app/cli/short_lived.py)
+            return run(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -58,7 +62,7 @@ def _install_pdf_renderer() -> None:
 
 
 def _install_postmortem_chart() -> None:
-    """The post-mortem's chart is drawn by the component detail view's code (Qt, imported when used)."""
+    """The post-mortem's chart is drawn with QPainter on a QImage (QtGui only, imported when used; any thread)."""
     from noc_app.postmortem import chart
 
     def draw_chart(request):

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from noc_app.storage import migrate
 from noc_app.storage.db import make_engine, resolve_db_url, session_factory, transaction
-from noc_app.storage.readers import read_topology
-from noc_app.storage.sync import SyncReport, sync_topology
-from noc_app.topology import Topology, load_topology
+
+# Imported where used: the commands that only need ``prepare_database`` on a current
+# database (export, status, statuspage, bundle...) would otherwise pay Alembic
+# (~0.25 s), the topology loader (pydantic, ~0.15 s) and the sync at every start.
+if TYPE_CHECKING:
+    from noc_app.storage.sync import SyncReport
+    from noc_app.topology import Topology
 
 
 class SchemaOutdatedError(RuntimeError):
@@ -38,6 +41,12 @@ def prepare_database(engine: Engine) -> None:
     A shared PostgreSQL that already has an older schema is not migrated
     behind the operators' backs: that is what ``db upgrade`` is for.
     """
+    from noc_app.storage.schema_version import is_current
+
+    if is_current(engine):  # one SELECT, no Alembic: what nearly every start finds
+        return
+    from noc_app.storage import migrate
+
     current = migrate.current_revision(engine)
     head = migrate.head_revision()
     if current == head:
@@ -58,6 +67,9 @@ def open_workspace(config: str | Path | Topology, db_url: str | None = None, syn
     ``sync=False``: the caller knows it was just synced (``poll --processes``
     syncs once in the supervisor; 10,000 checks cost each child ~2 s of CPU).
     """
+    from noc_app.storage.sync import SyncReport
+    from noc_app.topology import Topology, load_topology
+
     # The file is validated first: a bad file must not touch the database.
     topology = config if isinstance(config, Topology) else load_topology(config)
     url = resolve_db_url(db_url)
@@ -78,6 +90,10 @@ def open_shared_workspace(db_url: str | None = None, config: str | Path | Topolo
     The topology comes from ``config`` when given (for display only), else
     from the database, which the pollers keep in step with their file.
     """
+    from noc_app.storage.readers import read_topology
+    from noc_app.storage.sync import SyncReport
+    from noc_app.topology import load_topology
+
     topology = load_topology(config) if isinstance(config, (str, Path)) else config
     url = resolve_db_url(db_url)
     engine = make_engine(url)
@@ -106,6 +122,10 @@ def _sync_with_retry(sessions: sessionmaker[Session], topology: Topology) -> Syn
     # Two pollers started together on an empty database both insert the same
     # rows; the loser's transaction fails on a key and simply tries again,
     # then finds everything in place.
+    from sqlalchemy.exc import IntegrityError
+
+    from noc_app.storage.sync import sync_topology
+
     for attempt in range(3):
         try:
             with transaction(sessions) as session:

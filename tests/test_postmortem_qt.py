@@ -135,3 +135,41 @@ def test_export_from_the_dialog_and_from_the_board(env, qtbot):
     qtbot.mouseClick(export.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: export.status.text().startswith("Wrote"), timeout=30_000)
     assert "Incident report" in (tmp_path / "board.html").read_text()
+
+
+def test_export_draws_the_chart_in_a_worker_while_the_gui_thread_runs(env, qtbot):
+    """The chart used to be drawn with widgets on the GUI thread (0.3-0.9 s frozen). The renderer
+    here waits, while drawing, for a timer of the GUI thread to fire: on the GUI thread it would
+    wait in vain."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from noc_app.postmortem import chart
+
+    service, worker, drafts, iid, tmp_path = env
+    drawing, gui_ran, seen = threading.Event(), threading.Event(), []
+    real = chart.renderer()
+
+    def watched(request):
+        drawing.set()
+        seen.append((threading.current_thread() is threading.main_thread(), gui_ran.wait(10)))
+        return real(request)
+
+    tick = QTimer(interval=10, timeout=lambda: drawing.is_set() and gui_ran.set())
+    tick.start()
+    chart.install(watched)
+    try:
+        dlg = open_dialog(qtbot, worker, drafts, iid)
+        qtbot.mouseClick(dlg.postmortem.export_button, Qt.MouseButton.LeftButton)
+        box = dlg.postmortem.export_dialog
+        box.format.setCurrentIndex(box.format.findData("html"))
+        box.path.setText(str(tmp_path / "threaded.html"))
+        qtbot.mouseClick(box.export_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: box.status.text().startswith(("Wrote", "Not exported")), timeout=30_000)
+    finally:
+        chart.install(real)
+        tick.stop()
+    assert box.status.text().startswith("Wrote"), box.status.text()
+    assert seen == [(False, True)]  # drawn once, off the GUI thread, while the GUI thread ran its timers
+    assert (tmp_path / "threaded.html").read_text().count("data:image/png;base64,") == 1

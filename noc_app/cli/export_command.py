@@ -24,7 +24,7 @@ def add_parser(subparsers) -> None:
                         help="internal (default): everything; customer: the edited version for "
                              "affected customers, with no internal detail")
     parser.add_argument("--db", metavar="URL", help="database URL (default: NOC_DB_URL or the per-user SQLite file)")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, short_lived=True)  # over in a second: no cyclic GC (cli/short_lived.py)
 
 
 def incident_number(text: str) -> int:

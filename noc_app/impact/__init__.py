@@ -7,22 +7,29 @@ Typical use::
     engine = ImpactEngine(model, {"db-main": Status.DOWN})
     engine.set_status("api", Status.DOWN)        # incremental, ~ms
     doc = status_document(engine.result(), at=now)
+
+Names load on first use (``noc_app/lazy_exports.py``): a module that needs
+only ``BusinessHours`` must not load the engine, the topology loader and
+pydantic with it.
 """
 
-from noc_app.impact.customers import BusinessHours, CustomerImpact
-from noc_app.impact.engine import ImpactEngine
-from noc_app.impact.graph import DependencyCycleError, DependencyGraph
-from noc_app.impact.model import ImpactModel
-from noc_app.impact.priority import Level, PriorityPolicy, PrioritySuggestion, suggest_priority
-from noc_app.impact.report import status_document
-from noc_app.impact.result import ImpactResult, TierTotals
-from noc_app.impact.spof import (
-    GroupEntry, RedundantEntry, SpofEntry, group_entries, redundant_members, spof_document,
-    spof_ranking, spof_table)
+from __future__ import annotations
 
-__all__ = [
-    "BusinessHours", "CustomerImpact", "DependencyCycleError", "DependencyGraph", "ImpactEngine",
-    "GroupEntry", "ImpactModel", "ImpactResult", "Level", "RedundantEntry", "PriorityPolicy", "PrioritySuggestion", "SpofEntry",
-    "TierTotals", "group_entries", "redundant_members", "spof_document", "spof_ranking", "spof_table", "status_document",
-    "suggest_priority",
-]
+from noc_app.lazy_exports import lazy_exports
+
+# name -> the module of this package that defines it
+_EXPORTS = {
+    **dict.fromkeys(("BusinessHours", "CustomerImpact"), "customers"),
+    "ImpactEngine": "engine",
+    **dict.fromkeys(("DependencyCycleError", "DependencyGraph"), "graph"),
+    "ImpactModel": "model",
+    **dict.fromkeys(("Level", "PriorityPolicy", "PrioritySuggestion", "suggest_priority"), "priority"),
+    "status_document": "report",
+    **dict.fromkeys(("ImpactResult", "TierTotals"), "result"),
+    **dict.fromkeys(("GroupEntry", "RedundantEntry", "SpofEntry", "group_entries", "redundant_members",
+                     "spof_document", "spof_ranking", "spof_table"), "spof"),
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

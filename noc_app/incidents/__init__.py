@@ -9,35 +9,37 @@ Typical use::
                                    component_ids=pre.component_roles,
                                    customer_ids=pre.customer_ids, suggested=pre.suggestion)
     change = service.classify(change.incident_id, "high", "high", change.version)
+
+The names below are loaded on first use (PEP 562): importing one small
+module of the package (``noc_app.incidents.errors``, which the export and
+status commands need) must not load escalation, notification channels
+(requests, smtplib), the impact engine and the rest, ~0.8 s at every start
+(see ``noc_app/lazy_exports.py``).
 """
 
-from noc_app.incidents.channels import ChannelConfig
-from noc_app.incidents.drafts import Draft, DraftStore, FlushResult, Outbox, QueuedOperation
-from noc_app.incidents.errors import (
-    ConflictError, DatabaseUnavailableError, FieldConflict, IncidentError, NotFoundError,
-    TemplateError, ValidationError,
-)
-from noc_app.incidents.escalation import DueEscalation, EscalationTarget, LevelTarget, PageInfo
-from noc_app.incidents.investigate import ChangeInfo, KbMatch
-from noc_app.incidents.merge import MergeResult, merge_text
-from noc_app.incidents.notify import Delivery, OutgoingMessage, SendResult
-from noc_app.incidents.prefill import (
-    AffectedComponent, AffectedCustomer, Prefill, SuggestedPriority, prefill_from_impact,
-)
-from noc_app.incidents.service import UNCHANGED, IncidentService
-from noc_app.incidents.templates import PLACEHOLDERS, validate_template
-from noc_app.incidents.values import (
-    Audience, ComponentRole, DetectionMeans, IncidentChange, IncidentDue, IncidentSnapshot, Level,
-    RestorePath, StatusPageState, TimelineEntry, priority_for,
-)
+from __future__ import annotations
 
-__all__ = [
-    "AffectedComponent", "AffectedCustomer", "Audience", "ChangeInfo", "ChannelConfig",
-    "ComponentRole", "ConflictError", "DatabaseUnavailableError", "Delivery", "DetectionMeans",
-    "Draft", "DraftStore", "DueEscalation", "EscalationTarget", "FieldConflict", "FlushResult",
-    "IncidentChange", "IncidentDue", "IncidentError", "IncidentService", "IncidentSnapshot",
-    "KbMatch", "Level", "LevelTarget", "MergeResult", "NotFoundError", "Outbox", "OutgoingMessage",
-    "PLACEHOLDERS", "PageInfo", "Prefill", "QueuedOperation", "RestorePath", "SendResult",
-    "StatusPageState", "SuggestedPriority", "TemplateError", "TimelineEntry", "UNCHANGED",
-    "ValidationError", "merge_text", "prefill_from_impact", "priority_for", "validate_template",
-]
+from noc_app.lazy_exports import lazy_exports
+
+# name -> the module of this package that defines it
+_EXPORTS = {
+    "ChannelConfig": "channels",
+    **dict.fromkeys(("Draft", "DraftStore", "FlushResult", "Outbox", "QueuedOperation"), "drafts"),
+    **dict.fromkeys(("ConflictError", "DatabaseUnavailableError", "FieldConflict", "IncidentError",
+                     "NotFoundError", "TemplateError", "ValidationError"), "errors"),
+    **dict.fromkeys(("DueEscalation", "EscalationTarget", "LevelTarget", "PageInfo"), "escalation"),
+    **dict.fromkeys(("ChangeInfo", "KbMatch"), "investigate"),
+    **dict.fromkeys(("MergeResult", "merge_text"), "merge"),
+    **dict.fromkeys(("Delivery", "OutgoingMessage", "SendResult"), "notify"),
+    **dict.fromkeys(("AffectedComponent", "AffectedCustomer", "Prefill", "SuggestedPriority",
+                     "prefill_from_impact"), "prefill"),
+    **dict.fromkeys(("UNCHANGED", "IncidentService"), "service"),
+    **dict.fromkeys(("PLACEHOLDERS", "validate_template"), "templates"),
+    **dict.fromkeys(("Audience", "ComponentRole", "DetectionMeans", "IncidentChange", "IncidentDue",
+                     "IncidentSnapshot", "Level", "RestorePath", "StatusPageState", "TimelineEntry",
+                     "priority_for"), "values"),
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

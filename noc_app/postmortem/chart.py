@@ -2,9 +2,10 @@
 
 The core loads the histories (``noc_app.live.history.load_window``, the
 same reader as the component detail view's) of the cause and the other linked components
-over the incident window; the Qt layer draws them with the component
-detail view's own chart code and hands back a PNG (``widgets/postmortem/
-chart_image.py``, installed by ``main.py`` through ``install``).  Without
+over the incident window; the Qt layer draws them in the component detail
+view's colours and drawing rules with QPainter on a QImage, and hands back a
+PNG (``widgets/postmortem/chart_image.py``, installed by ``main.py``
+through ``install``; the renderer may be called on any thread).  Without
 that renderer (the core used alone) the report says the chart is missing.
 """
 

@@ -1,15 +1,15 @@
 """Write one incident's post-mortem report in any format, for either audience.
 
-Three steps, so the GUI can run the database and file work in a worker and
-the chart drawing (Qt widgets) on its own thread:
+Three steps:
 
 1. ``prepare_export`` — read every fact in one transaction, and the chart's
    data when the format shows it (internal HTML, Markdown, PDF);
-2. ``chart.draw`` — the Qt layer draws the PNG;
+2. ``chart.draw`` — the Qt layer draws the PNG (QPainter on a QImage: any thread);
 3. ``finish_export`` — build the document and write it atomically through
    ``noc_app.reports``.
 
-``export_incident`` runs the three in a row (the command line).
+``export_incident`` runs the three in a row, on the command line's thread
+or on a worker of the GUI ("Export…").
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def finish_export(prepared: PreparedExport, out: str | Path, chart_png: bytes | 
 
 def export_incident(sessions: sessionmaker[Session], incident_id: int, fmt: str, out: str | Path,
                     audience: str = "internal", now: dt.datetime | None = None) -> ExportResult:
-    """All three steps in this thread (the command line)."""
+    """All three steps in this thread (the command line, or a GUI worker)."""
     prepared = prepare_export(sessions, incident_id, fmt, audience, now,
                               with_chart=chart.renderer() is not None)
     png = chart.draw(prepared.chart) if prepared.chart is not None else None

@@ -23,16 +23,9 @@ from PySide6.QtWidgets import (QButtonGroup, QGraphicsItem, QGraphicsPathItem, Q
 
 from noc_app.live.history import SPANS, History, load_history
 from widgets.theme import look
+from widgets.views.chart_style import (AVAILABLE, AXIS, BACKGROUND, ENVELOPE_ALPHA, FOREGROUND, GRID_ALPHA,
+                                       SERIES_COLOURS, THRESHOLD, TLS_OFF, UNAVAILABLE)
 
-BACKGROUND = "#15181d"
-FOREGROUND = "#e8e8e8"
-GRID_ALPHA = 0.15
-# Okabe–Ito colours not used for statuses, so a series is never read as a state.
-SERIES_COLOURS = ("#56B4E9", "#F0E442", "#CC79A7", "#FFFFFF")
-AVAILABLE = "#009E73"  # the OK and DOWN status colours
-UNAVAILABLE = "#D55E00"
-THRESHOLD = "#E69F00"
-TLS_OFF = "⚠ TLS certificate NOT verified"  # verify_tls = false in the topology: never silent
 
 
 class _Loader(QThread):
@@ -206,7 +199,7 @@ class ComponentDetailView(QWidget):
         font = QFont()
         font.setPointSize(11)
         for axis in ("left", "bottom"):
-            plot.getAxis(axis).setPen(pg.mkPen("#5a606b", width=1))
+            plot.getAxis(axis).setPen(pg.mkPen(AXIS, width=1))
             plot.getAxis(axis).setTextPen(pg.mkPen(FOREGROUND))
             plot.getAxis(axis).setTickFont(font)
         plot.getAxis("left").setWidth(70)  # equal widths keep both charts' time axes aligned
@@ -267,7 +260,7 @@ class ComponentDetailView(QWidget):
             colour = SERIES_COLOURS[len(self._series) % len(SERIES_COLOURS)]
             curve = pg.PlotDataItem(pen=pg.mkPen(colour, width=1), connect="finite")
             fill = QGraphicsPathItem()
-            fill.setBrush(_alpha(colour, 70))
+            fill.setBrush(_alpha(colour, ENVELOPE_ALPHA))
             fill.setPen(pg.mkPen(None))
             plot.addItem(fill)
             plot.addItem(curve)
