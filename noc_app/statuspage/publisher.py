@@ -16,9 +16,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from noc_app.statuspage import config as page_config
-from noc_app.statuspage.check_facts import read_check_facts
-from noc_app.statuspage.config import PageConfig
+from noc_app.statuspage.check_facts import CheckFactsCache
+from noc_app.statuspage.config import PageConfig, PageConfigCache
 from noc_app.statuspage.feeds import feeds
 from noc_app.statuspage.files import AtomicDirectory
 from noc_app.statuspage.html_pages import HtmlWriter
@@ -50,6 +49,8 @@ class StatusPagePublisher:
         self.clock = clock
         self.uptime = UptimeTracker(uptime_days)
         self.incidents = IncidentCache()
+        self._config = PageConfigCache()
+        self._facts = CheckFactsCache()
         self._json = JsonWriter()
         self._html = HtmlWriter()
 
@@ -58,8 +59,8 @@ class StatusPagePublisher:
         with self.sessions() as session, session.begin():
             if session.get_bind().dialect.name == "postgresql":
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            config = self.page or page_config.from_database(session)
-            facts = read_check_facts(session, now)
+            config = self.page or self._config.read(session)
+            facts = self._facts.read(session, now)
             uptime = self.uptime.compute(session, config, now, facts)
             return read_public_page(session, config, now, uptime, self.incidents, facts)
 

@@ -140,6 +140,8 @@ class UptimeTracker:
         self._at_today: dict[str, str] = {}
         self._class_at_today: dict[str, str] = {}
         self._full_at = 0.0
+        self._past_sums: dict[str, tuple[float, float]] = {}  # pid -> (down, measured) of the past days
+        self._members = (None, None, None)  # (page, checks, (groups, members key)): same objects, same answer
         self.full_runs = 0  # for tests and the bench: how often the whole window was swept
 
     def compute(self, session: Session, page: PageConfig, now: dt.datetime,
@@ -147,9 +149,8 @@ class UptimeTracker:
         bounds = day_bounds(now, page.time_zone, self.days)
         facts = facts or read_check_facts(session, now)
         checks, current = facts.checks, facts.current
-        groups = {p.id: {cid: checks.get(cid, []) for cid in p.members} for p in page.components}
-        key = (bounds[-2], tuple((pid, tuple(sorted((c, tuple(k)) for c, k in m.items())))
-                                 for pid, m in groups.items()))
+        groups, members_key = self._groups(page, checks)
+        key = (bounds[-2], members_key)
         full = key != self._key or time.monotonic() - self._full_at > self.full_every_s
         since = bounds[0] if full else bounds[-2]
         events, first_from = self._events(session, since)
@@ -158,32 +159,46 @@ class UptimeTracker:
             past_bounds = [b.timestamp() for b in bounds[:-1]]
             cut = bounds[-2].timestamp()
             past_events = _by_check([e for e in events if e[0] < cut])
-            self._past, self._at_today, self._class_at_today = {}, {}, {}
+            self._past, self._past_sums, self._at_today, self._class_at_today = {}, {}, {}, {}
             for pid, members in groups.items():
                 mine = _only(past_events, members)
                 tallies, final, klass = sweep(members, initial, mine, past_bounds)
-                self._past[pid] = tuple(_DayTally(t).day(b.date()) for t, b in zip(tallies, bounds[:-2]))
+                self._past[pid] = past = tuple(_DayTally(t).day(b.date()) for t, b in zip(tallies, bounds[:-2]))
+                self._past_sums[pid] = (sum(d.down_s for d in past), sum(d.measured_s for d in past))
                 self._at_today.update(final)
                 self._class_at_today[pid] = klass
             events = [e for e in events if e[0] >= cut]
             first_from = {}  # every member check now has its state at today's start
             self._key, self._full_at = key, time.monotonic()
             self.full_runs += 1
-        start = {k: self._at_today.get(k) or first_from.get(k, current.get(k, "UNKNOWN"))
-                 for ks in checks.values() for k in ks}
+        start = None  # each check's state at midnight: only made when some component moved today
         today_bounds = [bounds[-2].timestamp(), bounds[-1].timestamp()]
         out = {}
         today_events = _by_check(events)
         for pid, members in groups.items():
-            mine = _only(today_events, members)
+            mine = _only(today_events, members) if today_events else []
             if mine or pid not in self._class_at_today:
+                if start is None:
+                    start = {k: self._at_today.get(k) or first_from.get(k, current.get(k, "UNKNOWN"))
+                             for ks in checks.values() for k in ks}
                 tallies, _, _ = sweep(members, start, mine, today_bounds)
                 today = tallies[0]
             else:  # nothing happened today: the state at midnight has held since
                 today = Counter({self._class_at_today[pid]: today_bounds[1] - today_bounds[0]})
             past = self._past.get(pid, ())
-            out[pid] = _uptime(past, _DayTally(today).day(bounds[-2].date()))
+            out[pid] = _uptime(past, _DayTally(today).day(bounds[-2].date()), self._past_sums.get(pid))
         return out
+
+    def _groups(self, page: PageConfig, checks: dict[str, list[str]]) -> tuple[dict, tuple]:
+        """Public id -> {member -> its check keys}, and the key that says when members changed.
+        The publisher hands in the same ``page`` and ``checks`` objects while nothing changed."""
+        seen_page, seen_checks, made = self._members
+        if seen_page is page and seen_checks is checks:
+            return made
+        groups = {p.id: {cid: checks.get(cid, []) for cid in p.members} for p in page.components}
+        key = tuple((pid, tuple(sorted((c, tuple(k)) for c, k in m.items()))) for pid, m in groups.items())
+        self._members = (page, checks, (groups, key))
+        return groups, key
 
     @staticmethod
     def _events(session: Session, since: dt.datetime) -> tuple[list[Event], dict[str, str]]:
@@ -222,9 +237,11 @@ def _only(by_check: dict[str, list[Event]], members: dict[str, list[str]]) -> li
     return mine
 
 
-def _uptime(past: tuple[UptimeDay, ...], today: UptimeDay) -> Uptime:
+def _uptime(past: tuple[UptimeDay, ...], today: UptimeDay, past_sums: tuple[float, float] | None = None) -> Uptime:
     days = past + (today,)
-    down = sum(d.down_s for d in days)
-    measured = sum(d.measured_s for d in days)
+    if past_sums is None:
+        past_sums = (sum(d.down_s for d in past), sum(d.measured_s for d in past))
+    down = past_sums[0] + today.down_s  # summed in day order, as a sum over ``days`` would
+    measured = past_sums[1] + today.measured_s
     percent = None if measured <= 0 else max(0.0, 100.0 * (1.0 - down / measured))
     return Uptime(days, percent, down, past)
