@@ -10,7 +10,6 @@ pages that link to them.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -36,16 +35,27 @@ def check_writable(out: Path) -> None:
 class AtomicDirectory:
     def __init__(self, root: Path):
         self.root = Path(root)
-        self._written: dict[str, bytes] = {}  # relative path -> digest of what is on disk
+        # relative path -> the bytes on disk. Compared, not hashed: the writers hand back the very
+        # same bytes object for an unchanged page (``is`` settles it), and the others are the
+        # dozen pages that carry the time, compared at memory speed.
+        self._written: dict[str, bytes] = {}
         self._dirs: set[Path] = set()
+        self._pruned: dict[tuple[str, str], frozenset[str]] = {}  # (folder, suffix) -> keep, last time
 
     def prune(self, folder: str, keep: set[str], suffix: str = ".html") -> list[str]:
         """Remove ``folder/*suffix`` files not in ``keep``: a page that left the site goes with it
-        (an incident about a component no longer public must not stay reachable)."""
+        (an incident about a component no longer public must not stay reachable).
+
+        The folder is listed again only when ``keep`` changed: after one listing every file we
+        wrote is known, and only a page leaving ``keep`` can make one stale."""
         gone = []
         directory = self.root / folder
+        wanted = frozenset(keep)
+        if self._pruned.get((folder, suffix)) == wanted:
+            return gone
         if not directory.is_dir():
             return gone
+        self._pruned[(folder, suffix)] = wanted
         for path in directory.iterdir():
             rel = f"{folder}/{path.name}"
             if path.name.endswith(suffix) and rel not in keep and path.is_file():
@@ -58,15 +68,15 @@ class AtomicDirectory:
         """Write what changed; returns the relative paths written."""
         written = []
         for rel, data in files.items():
-            digest = hashlib.blake2b(data, digest_size=16).digest()
-            if self._written.get(rel) == digest:
+            known = self._written.get(rel)
+            if known is data or known == data:
                 continue
             target = self.root / rel
-            if rel not in self._written and _same(target, data):
-                self._written[rel] = digest  # left by an earlier run: nothing to do
+            if known is None and _same(target, data):
+                self._written[rel] = data  # left by an earlier run: nothing to do
                 continue
             _replace(target, data, self._dirs)
-            self._written[rel] = digest
+            self._written[rel] = data
             written.append(rel)
         return written
 

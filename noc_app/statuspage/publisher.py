@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.statuspage.check_facts import CheckFactsCache
 from noc_app.statuspage.config import PageConfig, PageConfigCache
-from noc_app.statuspage.feeds import feeds
+from noc_app.statuspage.feeds import FeedWriter
 from noc_app.statuspage.files import AtomicDirectory
 from noc_app.statuspage.html_pages import HtmlWriter
 from noc_app.statuspage.json_v2 import JsonWriter
@@ -53,6 +53,7 @@ class StatusPagePublisher:
         self._facts = CheckFactsCache()
         self._json = JsonWriter()
         self._html = HtmlWriter()
+        self._feeds = FeedWriter()
 
     def read(self) -> PublicPage:
         now = self.clock()
@@ -70,7 +71,7 @@ class StatusPagePublisher:
         html = self._html.documents(page)
         files = {k: v for k, v in html.items() if k.startswith("incidents/")}
         files |= self._json.documents(page)
-        files |= feeds(page)
+        files |= self._feeds.documents(page)
         files |= {k: v for k, v in html.items() if not k.startswith("incidents/")}  # index.html last
         written = self.out.write(files)
         written += self.out.prune("incidents", set(files))
