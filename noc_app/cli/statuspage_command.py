@@ -24,14 +24,17 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from noc_app.statuspage import config as page_config
     from noc_app.statuspage.files import OutputError, check_writable
     from noc_app.statuspage.publisher import StatusPagePublisher
     from noc_app.storage.db import make_engine, session_factory
-    from noc_app.topology import load_topology
     from noc_app.workspace import prepare_database
 
-    page = page_config.from_topology(load_topology(args.config)) if args.config else None
+    page = None
+    if args.config:  # the file loader and its schema are only imported when a file is given
+        from noc_app.statuspage import config as page_config
+        from noc_app.topology import load_topology
+
+        page = page_config.from_topology(load_topology(args.config))
     out = Path(args.out)
     try:
         check_writable(out)
@@ -56,14 +59,13 @@ def _report(result, out: Path) -> None:
 
 
 def _watch(publisher, engine, out: Path) -> int:
-    from noc_app.live.db_source import watcher_for
-    from noc_app.statuspage.watch import watch
+    from noc_app.statuspage.watch import change_hints, watch
 
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     print(f"watching {engine.url.render_as_string()} for changes; writing {out}; Ctrl-C stops", flush=True)
-    watch(publisher, watcher_for(engine), stop,
+    watch(publisher, change_hints(engine), stop,
           on_published=lambda r: r.written and _report(r, out),
           on_problem=lambda line: print(f"warning: {line}", file=sys.stderr, flush=True))
     return 0
