@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 import threading
@@ -44,8 +45,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         prepare_database(engine)
         publisher = StatusPagePublisher(session_factory(engine), out, page)
+        # What start-up made (modules, mappers, the schema) lives as long as the process: keep
+        # the cyclic collector from walking it again and again while the page is built (the
+        # build makes ~100,000 objects; measured ~0.1 s of CPU). Refcounting still frees.
+        gc.freeze()
         if not args.watch:
             _report(publisher.publish(), out)
+            gc.freeze()  # the process ends here: nothing left for the exit's collections to walk (~0.3 s)
             return 0
         return _watch(publisher, engine, out)
     finally:
@@ -65,7 +71,15 @@ def _watch(publisher, engine, out: Path) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     print(f"watching {engine.url.render_as_string()} for changes; writing {out}; Ctrl-C stops", flush=True)
-    watch(publisher, change_hints(engine), stop,
-          on_published=lambda r: r.written and _report(r, out),
+    frozen = []
+
+    def published(result) -> None:
+        if not frozen:  # the first full page's caches stay: a full collection walking them
+            gc.freeze()  # inside a rewrite cost ~110 ms of CPU
+            frozen.append(True)
+        if result.written:
+            _report(result, out)
+
+    watch(publisher, change_hints(engine), stop, on_published=published,
           on_problem=lambda line: print(f"warning: {line}", file=sys.stderr, flush=True))
     return 0
