@@ -56,7 +56,7 @@ class CheckFactsCache:
 
     def read(self, session: Session, now: dt.datetime) -> CheckFacts:
         run = session.connection().execute
-        key = (run(_FINGERPRINT).all(), _in_window(session, now))
+        key = (list(map(tuple, run(_FINGERPRINT))), _in_window(session, now))  # tuples compare fastest
         if self._facts is None or key != self._key:
             self._facts, self._key = _facts(run(_ROWS).all(), key[1]), key
         return self._facts

@@ -103,23 +103,26 @@ class PageConfigCache:
         return self._config
 
 
+# Built once: a --watch rewrite runs them every time, and making a statement costs more than
+# running it from SQLAlchemy's compiled cache.
+_SETTINGS = select(db.StatusPageSettings.name, db.StatusPageSettings.url, db.StatusPageSettings.time_zone
+                   ).where(db.StatusPageSettings.id == 1)
+_PUBLICS = (select(db.PublicComponent.id, db.PublicComponent.name, db.PublicComponent.description,
+                   db.PublicComponent.position).where(db.PublicComponent.retired_at.is_(None))
+            .order_by(db.PublicComponent.position, db.PublicComponent.id))
+_MEMBERS = (select(db.PublicComponentMember.public_id, db.PublicComponentMember.component_id)  # live ones only
+            .join(db.Component, db.Component.id == db.PublicComponentMember.component_id)
+            .where(db.Component.retired_at.is_(None)).order_by(db.PublicComponentMember.component_id))
+_LIVE = select(db.Component.id, db.Component.group_name).where(db.Component.retired_at.is_(None)
+                                                               ).order_by(db.Component.id)
+
+
 def _config_rows(session: Session) -> tuple:
     run = session.connection().execute  # Core rows: no ORM objects for what is only compared and copied
-    settings = run(select(db.StatusPageSettings.name, db.StatusPageSettings.url, db.StatusPageSettings.time_zone)
-                   .where(db.StatusPageSettings.id == 1)).first()
-    publics = run(select(db.PublicComponent.id, db.PublicComponent.name, db.PublicComponent.description,
-                         db.PublicComponent.position).where(db.PublicComponent.retired_at.is_(None))
-                  .order_by(db.PublicComponent.position, db.PublicComponent.id)).all()
-    if publics:  # members of live components only: a retired one must not drive a public status
-        members = run(select(db.PublicComponentMember.public_id, db.PublicComponentMember.component_id)
-                      .join(db.Component, db.Component.id == db.PublicComponentMember.component_id)
-                      .where(db.Component.retired_at.is_(None))
-                      .order_by(db.PublicComponentMember.component_id)).all()
-        live = ()
-    else:  # the default page, one public component per group, needs every live component
-        members = ()
-        live = run(select(db.Component.id, db.Component.group_name)
-                   .where(db.Component.retired_at.is_(None)).order_by(db.Component.id)).all()
+    settings = run(_SETTINGS).first()
+    publics = run(_PUBLICS).all()
+    # the default page, one public component per group, needs every live component instead
+    members, live = (run(_MEMBERS).all(), ()) if publics else ((), run(_LIVE).all())
     return (tuple(settings) if settings is not None else None, tuple(map(tuple, publics)),
             tuple(map(tuple, members)), tuple(map(tuple, live)))
 

@@ -73,10 +73,8 @@ class IncidentCache:
 
     def incidents(self, session: Session, page: PageConfig, names: dict[str, str], now: dt.datetime
                   ) -> list[PublicIncident]:
-        count, newest = session.execute(select(func.count(db.StatusPageEntry.id),
-                                               func.max(db.StatusPageEntry.id))).one()
-        closures = tuple(session.execute(select(func.count(db.Incident.id), func.max(db.Incident.closed_at))
-                                         .where(db.Incident.closed_at.is_not(None))).one())
+        count, newest = session.execute(_ENTRY_COUNT).one()
+        closures = tuple(session.execute(_CLOSURES).one())
         key = (page, count, newest, closures)
         old = self._key
         if key == old:
@@ -142,6 +140,8 @@ def _at_id(row) -> tuple:
     return row.at, row.id
 
 
+_ENTRY_COUNT = select(func.count(db.StatusPageEntry.id), func.max(db.StatusPageEntry.id))
+_CLOSURES = select(func.count(db.Incident.id), func.max(db.Incident.closed_at)).where(db.Incident.closed_at.is_not(None))
 _ENTRY_COLUMNS = select(
     db.StatusPageEntry.id, db.StatusPageEntry.incident_id, db.StatusPageEntry.at, db.StatusPageEntry.state,
     db.StatusPageEntry.message, db.StatusPageEntry.incident_status, db.StatusPageEntry.components,
