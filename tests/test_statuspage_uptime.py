@@ -93,3 +93,21 @@ def test_a_rewrite_sweeps_only_today_and_agrees_with_a_full_sweep(sessions):
     assert tracker.full_runs == 1
     assert cached == fresh
     assert cached.days[-1].down_s == 45 * 60 + 90 * 60  # down since 11:00, now 12:30
+
+
+def test_a_transition_recorded_late_reaches_the_finished_days_and_nothing_else_resweeps(sessions):
+    tracker = UptimeTracker(days=90, full_every_s=0)  # the finished days' inputs are checked on every compute
+    with sessions() as s:
+        page = page_config.from_database(s)
+        tracker.compute(s, page, NOW)
+        tracker.compute(s, page, NOW + dt.timedelta(minutes=1))
+    assert tracker.full_runs == 1  # checked, unchanged: not swept again
+    with sessions.begin() as s:  # a poller that was cut off reports yesterday's outage now
+        s.add(db.StateTransition(check_key="b#0", component_id="b", at=at(-1, 20), from_status="OK", to_status="DOWN"))
+        s.add(db.StateTransition(check_key="b#0", component_id="b", at=at(-1, 21), from_status="DOWN", to_status="OK"))
+    later = NOW + dt.timedelta(minutes=2)
+    with sessions() as s:
+        cached = tracker.compute(s, page, later)["p"]
+        fresh = UptimeTracker(days=90).compute(s, page, later)["p"]
+    assert tracker.full_runs == 2 and cached == fresh
+    assert {d.date: d for d in cached.days}[dt.date(2026, 11, 19)].down_s == 3600

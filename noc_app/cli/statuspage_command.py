@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 import threading
@@ -24,14 +25,17 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from noc_app.statuspage import config as page_config
     from noc_app.statuspage.files import OutputError, check_writable
     from noc_app.statuspage.publisher import StatusPagePublisher
     from noc_app.storage.db import make_engine, session_factory
-    from noc_app.topology import load_topology
     from noc_app.workspace import prepare_database
 
-    page = page_config.from_topology(load_topology(args.config)) if args.config else None
+    page = None
+    if args.config:  # the file loader and its schema are only imported when a file is given
+        from noc_app.statuspage import config as page_config
+        from noc_app.topology import load_topology
+
+        page = page_config.from_topology(load_topology(args.config))
     out = Path(args.out)
     try:
         check_writable(out)
@@ -41,8 +45,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         prepare_database(engine)
         publisher = StatusPagePublisher(session_factory(engine), out, page)
+        # What start-up made (modules, mappers, the schema) lives as long as the process: keep
+        # the cyclic collector from walking it again and again while the page is built (the
+        # build makes ~100,000 objects; measured ~0.1 s of CPU). Refcounting still frees.
+        gc.freeze()
         if not args.watch:
             _report(publisher.publish(), out)
+            gc.freeze()  # the process ends here: nothing left for the exit's collections to walk (~0.3 s)
             return 0
         return _watch(publisher, engine, out)
     finally:
@@ -56,14 +65,21 @@ def _report(result, out: Path) -> None:
 
 
 def _watch(publisher, engine, out: Path) -> int:
-    from noc_app.live.db_source import watcher_for
-    from noc_app.statuspage.watch import watch
+    from noc_app.statuspage.watch import change_hints, watch
 
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     print(f"watching {engine.url.render_as_string()} for changes; writing {out}; Ctrl-C stops", flush=True)
-    watch(publisher, watcher_for(engine), stop,
-          on_published=lambda r: r.written and _report(r, out),
+    frozen = []
+
+    def published(result) -> None:
+        if not frozen:  # the first full page's caches stay: a full collection walking them
+            gc.freeze()  # inside a rewrite cost ~110 ms of CPU
+            frozen.append(True)
+        if result.written:
+            _report(result, out)
+
+    watch(publisher, change_hints(engine), stop, on_published=published,
           on_problem=lambda line: print(f"warning: {line}", file=sys.stderr, flush=True))
     return 0

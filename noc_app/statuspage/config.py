@@ -12,12 +12,15 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from noc_app.storage import models as db
-from noc_app.topology.model import Topology
+
+if TYPE_CHECKING:  # only a type here: importing noc_app.topology loads the file loader and its schema
+    from noc_app.topology.model import Topology
 
 DEFAULT_GROUP_NAME = "Services"  # the public name for components without a group
 
@@ -77,24 +80,63 @@ def from_topology(topology: Topology) -> PageConfig:
 
 
 def from_database(session: Session) -> PageConfig:
-    live = session.execute(select(db.Component.id, db.Component.group_name)
-                           .where(db.Component.retired_at.is_(None)).order_by(db.Component.id)).all()
-    live_ids = {cid for cid, _ in live}
+    return _config(_config_rows(session))
+
+
+class PageConfigCache:
+    """``from_database`` for a publisher that reads it on every rewrite.
+
+    The rows are read each time (plain Core rows: a few ms for 1,000
+    components), but while they are the same the very same ``PageConfig``
+    comes back, so everything keyed on it (the uptime tracker, the incident
+    cache) sees "unchanged" at a glance.
+    """
+
+    def __init__(self) -> None:
+        self._rows = None
+        self._config: PageConfig | None = None
+
+    def read(self, session: Session) -> PageConfig:
+        rows = _config_rows(session)
+        if self._config is None or rows != self._rows:
+            self._rows, self._config = rows, _config(rows)
+        return self._config
+
+
+# Built once: a --watch rewrite runs them every time, and making a statement costs more than
+# running it from SQLAlchemy's compiled cache.
+_SETTINGS = select(db.StatusPageSettings.name, db.StatusPageSettings.url, db.StatusPageSettings.time_zone
+                   ).where(db.StatusPageSettings.id == 1)
+_PUBLICS = (select(db.PublicComponent.id, db.PublicComponent.name, db.PublicComponent.description,
+                   db.PublicComponent.position).where(db.PublicComponent.retired_at.is_(None))
+            .order_by(db.PublicComponent.position, db.PublicComponent.id))
+_MEMBERS = (select(db.PublicComponentMember.public_id, db.PublicComponentMember.component_id)  # live ones only
+            .join(db.Component, db.Component.id == db.PublicComponentMember.component_id)
+            .where(db.Component.retired_at.is_(None)).order_by(db.PublicComponentMember.component_id))
+_LIVE = select(db.Component.id, db.Component.group_name).where(db.Component.retired_at.is_(None)
+                                                               ).order_by(db.Component.id)
+
+
+def _config_rows(session: Session) -> tuple:
+    run = session.connection().execute  # Core rows: no ORM objects for what is only compared and copied
+    settings = run(_SETTINGS).first()
+    publics = run(_PUBLICS).all()
+    # the default page, one public component per group, needs every live component instead
+    members, live = (run(_MEMBERS).all(), ()) if publics else ((), run(_LIVE).all())
+    return (tuple(settings) if settings is not None else None, tuple(map(tuple, publics)),
+            tuple(map(tuple, members)), tuple(map(tuple, live)))
+
+
+def _config(rows: tuple) -> PageConfig:
+    settings, publics, member_rows, live = rows
     members: dict[str, list[str]] = defaultdict(list)
-    for public_id, component_id in session.execute(
-            select(db.PublicComponentMember.public_id, db.PublicComponentMember.component_id)
-            .order_by(db.PublicComponentMember.component_id)):
-        if component_id in live_ids:
-            members[public_id].append(component_id)
-    publics = tuple(
-        PublicComponent(p.id, p.name, p.description, p.position, tuple(members[p.id]))
-        for p in session.scalars(select(db.PublicComponent).where(db.PublicComponent.retired_at.is_(None))
-                                 .order_by(db.PublicComponent.position, db.PublicComponent.id))
-    ) or per_group(live)
-    settings = session.get(db.StatusPageSettings, 1)
+    for public_id, component_id in member_rows:
+        members[public_id].append(component_id)
+    components = tuple(PublicComponent(pid, name, description, position, tuple(members[pid]))
+                       for pid, name, description, position in publics) or per_group(live)
     if settings is None:
-        return PageConfig(components=publics)
-    return PageConfig(settings.name, settings.url, settings.time_zone, publics)
+        return PageConfig(components=components)
+    return PageConfig(*settings, components)
 
 
 def per_group(components) -> tuple[PublicComponent, ...]:

@@ -33,8 +33,12 @@ class JsonWriter:
         page_key = (page.id, page.url, page.time_zone)
         cache, self._incidents = (self._incidents if page_key == self._page_key else {}), {}
         self._page_key = page_key
-        incidents = [self._incident(i, page, by_id, cache) for i in page.incidents]
-        unresolved = [d for d, i in zip(incidents, page.incidents) if i.unresolved]
+        # Only the incidents a document shows (the recent ones and the open ones), not the whole history.
+        shown = {id(i): i for i in page.incidents[:RECENT_INCIDENTS]} | {
+            id(i): i for i in page.incidents if i.unresolved}
+        bodies = {key: self._incident(i, page, by_id, cache) for key, i in shown.items()}
+        incidents = [bodies[id(i)] for i in page.incidents[:RECENT_INCIDENTS]]
+        unresolved = [bodies[id(i)] for i in page.incidents if i.unresolved]
         maintenances = [_maintenance(m, page, by_id) for m in page.maintenances]
         upcoming = [d for d, m in zip(maintenances, page.maintenances) if m.status == "scheduled"]
         active = [d for d, m in zip(maintenances, page.maintenances) if m.status in ACTIVE_MAINTENANCE]
@@ -44,7 +48,7 @@ class JsonWriter:
                                              "scheduled_maintenances": active + upcoming},
             "status.json": head | status,
             "components.json": head | {"components": components},
-            "incidents.json": head | {"incidents": incidents[:RECENT_INCIDENTS]},
+            "incidents.json": head | {"incidents": incidents},
             "incidents/unresolved.json": head | {"incidents": unresolved},
             "scheduled-maintenances.json": head | {"scheduled_maintenances": list(reversed(maintenances))[:RECENT_INCIDENTS]},
             "scheduled-maintenances/upcoming.json": head | {"scheduled_maintenances": upcoming},

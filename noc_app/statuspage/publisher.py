@@ -16,10 +16,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from noc_app.statuspage import config as page_config
-from noc_app.statuspage.check_facts import read_check_facts
-from noc_app.statuspage.config import PageConfig
-from noc_app.statuspage.feeds import feeds
+from noc_app.statuspage.check_facts import CheckFactsCache
+from noc_app.statuspage.config import PageConfig, PageConfigCache
+from noc_app.statuspage.feeds import FeedWriter
 from noc_app.statuspage.files import AtomicDirectory
 from noc_app.statuspage.html_pages import HtmlWriter
 from noc_app.statuspage.json_v2 import JsonWriter
@@ -50,16 +49,19 @@ class StatusPagePublisher:
         self.clock = clock
         self.uptime = UptimeTracker(uptime_days)
         self.incidents = IncidentCache()
+        self._config = PageConfigCache()
+        self._facts = CheckFactsCache()
         self._json = JsonWriter()
         self._html = HtmlWriter()
+        self._feeds = FeedWriter()
 
     def read(self) -> PublicPage:
         now = self.clock()
         with self.sessions() as session, session.begin():
             if session.get_bind().dialect.name == "postgresql":
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            config = self.page or page_config.from_database(session)
-            facts = read_check_facts(session, now)
+            config = self.page or self._config.read(session)
+            facts = self._facts.read(session, now)
             uptime = self.uptime.compute(session, config, now, facts)
             return read_public_page(session, config, now, uptime, self.incidents, facts)
 
@@ -69,7 +71,7 @@ class StatusPagePublisher:
         html = self._html.documents(page)
         files = {k: v for k, v in html.items() if k.startswith("incidents/")}
         files |= self._json.documents(page)
-        files |= feeds(page)
+        files |= self._feeds.documents(page)
         files |= {k: v for k, v in html.items() if not k.startswith("incidents/")}  # index.html last
         written = self.out.write(files)
         written += self.out.prune("incidents", set(files))

@@ -58,7 +58,10 @@ class IncidentCache:
     Updates are only ever added, so ``(count, max id)`` of the updates and of
     the closed incidents says whether anything changed; an incident whose
     updates and closure are unchanged keeps its very object, so the writers'
-    caches (keyed by object) skip it.
+    caches (keyed by object) skip it. When only updates were added (the
+    usual change) only the incidents they belong to are rebuilt, and only
+    their closures read; open notices (without an incident) are rebuilt on
+    every read, since they expire with time alone.
     """
 
     def __init__(self) -> None:
@@ -66,18 +69,18 @@ class IncidentCache:
         self._built: dict[str, tuple[tuple, PublicIncident | None]] = {}
         self._incidents: list[PublicIncident] = []
         self._clock_bound = False  # an open notice expires with time alone: rebuild every read
-        self._rows: dict[str, list] = {}  # the rows read so far, by public incident
+        self._rows: dict[str, list] = {}  # the rows read so far, by public incident, oldest first
 
     def incidents(self, session: Session, page: PageConfig, names: dict[str, str], now: dt.datetime
                   ) -> list[PublicIncident]:
-        count, newest = session.execute(select(func.count(db.StatusPageEntry.id),
-                                               func.max(db.StatusPageEntry.id))).one()
-        closures = tuple(session.execute(select(func.count(db.Incident.id), func.max(db.Incident.closed_at))
-                                         .where(db.Incident.closed_at.is_not(None))).one())
+        count, newest = session.execute(_ENTRY_COUNT).one()
+        closures = tuple(session.execute(_CLOSURES).one())
         key = (page, count, newest, closures)
-        if key == self._key and not self._clock_bound:
-            return self._incidents
         old = self._key
+        if key == old:
+            if not self._clock_bound:
+                return self._incidents
+            return self._build(key, self._rows, set(), page, names, now, session)  # only the clock moved
         if (old is not None and old[0] == page and old[3] == closures and old[2] is not None
                 and newest is not None and newest > old[2]):
             # Only additions since the last read (the usual case): read just those, and
@@ -85,37 +88,60 @@ class IncidentCache:
             added = session.execute(_ENTRY_COLUMNS.where(db.StatusPageEntry.id > old[2])
                                     .order_by(db.StatusPageEntry.at, db.StatusPageEntry.id)).all()
             if old[1] + len(added) == count:
-                rows = [r for g in self._rows.values() for r in g] + list(added)
-                return self._build(key, rows, {r.incident_id for r in added}, page, names, now, session)
-        rows = session.execute(_ENTRY_COLUMNS.order_by(db.StatusPageEntry.at, db.StatusPageEntry.id)).all()
-        return self._build(key, rows, None, page, names, now, session)
+                groups = dict(self._rows)
+                fresh: dict[str, list] = defaultdict(list)
+                for row in added:
+                    fresh[_group_key(row)].append(row)
+                for gkey, rows in fresh.items():
+                    merged = groups.get(gkey, []) + rows
+                    groups[gkey] = sorted(merged, key=_at_id) if len(merged) > len(rows) else merged
+                return self._build(key, groups, set(fresh), page, names, now, session)
+        groups = defaultdict(list)
+        for row in session.execute(_ENTRY_COLUMNS.order_by(db.StatusPageEntry.at, db.StatusPageEntry.id)):
+            groups[_group_key(row)].append(row)
+        return self._build(key, dict(groups), None, page, names, now, session)
 
-    def _build(self, key, rows, touched, page, names, now, session) -> list[PublicIncident]:
-        closed = dict(session.execute(select(db.Incident.id, db.Incident.closed_at)
-                                      .where(db.Incident.closed_at.is_not(None))).all())
-        groups: dict[str, list] = defaultdict(list)
-        for row in sorted(rows, key=lambda r: (r.at, r.id)) if touched is not None else rows:
-            groups[f"inc-{row.incident_id}" if row.incident_id is not None else f"notice-{row.id}"].append(row)
+    def _build(self, key, groups: dict[str, list], touched: set[str] | None, page, names, now, session
+               ) -> list[PublicIncident]:
+        """``touched``: the groups that may have changed (None: all of them). Open notices are
+        always rebuilt; every other group outside ``touched`` keeps what it had."""
         same_page = self._key is not None and self._key[0] == page
-        built, out, clock_bound = {}, [], False
-        for gkey, entries in groups.items():
+        everything = touched is None or not same_page
+        redo = [g for g in groups if everything or g in touched or g.startswith("notice-") or g not in self._built]
+        ids = {groups[g][0].incident_id for g in redo} - {None}
+        query = select(db.Incident.id, db.Incident.closed_at).where(db.Incident.closed_at.is_not(None))
+        if not everything:  # a few incidents (the usual rewrite): read only their closures
+            query = query.where(db.Incident.id.in_(sorted(ids)))
+        closed = dict(session.execute(query).all()) if ids else {}
+        built = dict(self._built) if same_page else {}
+        for gkey in redo:
+            entries = groups[gkey]
             closed_at = closed.get(entries[0].incident_id)
             signature = (len(entries), entries[-1].id, closed_at)
-            previous = self._built.get(gkey) if same_page else None
+            previous = built.get(gkey)
             if previous is not None and previous[0] == signature and not gkey.startswith("notice-"):
-                incident = previous[1]
-            else:
-                incident = _incident(gkey, entries, page, names, closed_at, now)
-            built[gkey] = (signature, incident)
-            if incident is not None:
-                out.append(incident)
-                clock_bound = clock_bound or (gkey.startswith("notice-") and incident.unresolved)
+                continue
+            built[gkey] = (signature, _incident(gkey, entries, page, names, closed_at, now))
+        for gone in set(built) - set(groups):
+            del built[gone]
+        out = [incident for _sig, incident in built.values() if incident is not None]
+        clock_bound = any(i.unresolved and i.id.startswith("notice-") for i in out)
         out.sort(key=lambda i: (i.created_at, i.id), reverse=True)
         self._key, self._built, self._incidents, self._clock_bound = key, built, out, clock_bound
         self._rows = groups
         return out
 
 
+def _group_key(row) -> str:
+    return f"inc-{row.incident_id}" if row.incident_id is not None else f"notice-{row.id}"
+
+
+def _at_id(row) -> tuple:
+    return row.at, row.id
+
+
+_ENTRY_COUNT = select(func.count(db.StatusPageEntry.id), func.max(db.StatusPageEntry.id))
+_CLOSURES = select(func.count(db.Incident.id), func.max(db.Incident.closed_at)).where(db.Incident.closed_at.is_not(None))
 _ENTRY_COLUMNS = select(
     db.StatusPageEntry.id, db.StatusPageEntry.incident_id, db.StatusPageEntry.at, db.StatusPageEntry.state,
     db.StatusPageEntry.message, db.StatusPageEntry.incident_status, db.StatusPageEntry.components,

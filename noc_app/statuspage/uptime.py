@@ -19,7 +19,11 @@ standing); the availability report accounts for them.
 
 ``UptimeTracker`` caches the finished days: a ``--watch`` rewrite reads and
 sweeps only today's transitions; a full recompute runs when the day
-changes, the members change, or every ``full_every_s``.
+changes, the members change, or when a check made every ``full_every_s``
+finds that the finished days' inputs changed: a transition recorded late
+(dated before midnight), one removed, or a check without transitions in
+the window changing state. That check is one count query; the full sweep
+it replaces costs ~0.2 s of CPU on 1,000 checks x 90 days.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
 from noc_app.statuspage.check_facts import CheckFacts, read_check_facts
@@ -140,6 +144,10 @@ class UptimeTracker:
         self._at_today: dict[str, str] = {}
         self._class_at_today: dict[str, str] = {}
         self._full_at = 0.0
+        self._past_sums: dict[str, tuple[float, float]] = {}  # pid -> (down, measured) of the past days
+        self._members = (None, None, None)  # (page, checks, (groups, members key)): same objects, same answer
+        self._quiet: tuple[str, ...] = ()  # checks without a transition in the window at the last full sweep
+        self._past_inputs = None  # what the finished days were swept from (see _past_inputs)
         self.full_runs = 0  # for tests and the bench: how often the whole window was swept
 
     def compute(self, session: Session, page: PageConfig, now: dt.datetime,
@@ -147,10 +155,12 @@ class UptimeTracker:
         bounds = day_bounds(now, page.time_zone, self.days)
         facts = facts or read_check_facts(session, now)
         checks, current = facts.checks, facts.current
-        groups = {p.id: {cid: checks.get(cid, []) for cid in p.members} for p in page.components}
-        key = (bounds[-2], tuple((pid, tuple(sorted((c, tuple(k)) for c, k in m.items())))
-                                 for pid, m in groups.items()))
-        full = key != self._key or time.monotonic() - self._full_at > self.full_every_s
+        groups, members_key = self._groups(page, checks)
+        key = (bounds[-2], members_key)
+        full = key != self._key
+        if not full and time.monotonic() - self._full_at > self.full_every_s:
+            full = self._inputs(session, bounds, current) != self._past_inputs
+            self._full_at = time.monotonic()
         since = bounds[0] if full else bounds[-2]
         events, first_from = self._events(session, since)
         if full:
@@ -158,44 +168,74 @@ class UptimeTracker:
             past_bounds = [b.timestamp() for b in bounds[:-1]]
             cut = bounds[-2].timestamp()
             past_events = _by_check([e for e in events if e[0] < cut])
-            self._past, self._at_today, self._class_at_today = {}, {}, {}
+            self._past, self._past_sums, self._at_today, self._class_at_today = {}, {}, {}, {}
             for pid, members in groups.items():
                 mine = _only(past_events, members)
                 tallies, final, klass = sweep(members, initial, mine, past_bounds)
-                self._past[pid] = tuple(_DayTally(t).day(b.date()) for t, b in zip(tallies, bounds[:-2]))
+                self._past[pid] = past = tuple(_DayTally(t).day(b.date()) for t, b in zip(tallies, bounds[:-2]))
+                self._past_sums[pid] = (sum(d.down_s for d in past), sum(d.measured_s for d in past))
                 self._at_today.update(final)
                 self._class_at_today[pid] = klass
             events = [e for e in events if e[0] >= cut]
+            self._quiet = tuple(sorted(k for k in initial if k not in first_from))
+            self._past_inputs = self._inputs(session, bounds, current)
             first_from = {}  # every member check now has its state at today's start
             self._key, self._full_at = key, time.monotonic()
             self.full_runs += 1
-        start = {k: self._at_today.get(k) or first_from.get(k, current.get(k, "UNKNOWN"))
-                 for ks in checks.values() for k in ks}
+        start = None  # each check's state at midnight: only made when some component moved today
         today_bounds = [bounds[-2].timestamp(), bounds[-1].timestamp()]
         out = {}
         today_events = _by_check(events)
         for pid, members in groups.items():
-            mine = _only(today_events, members)
+            mine = _only(today_events, members) if today_events else []
             if mine or pid not in self._class_at_today:
+                if start is None:
+                    start = {k: self._at_today.get(k) or first_from.get(k, current.get(k, "UNKNOWN"))
+                             for ks in checks.values() for k in ks}
                 tallies, _, _ = sweep(members, start, mine, today_bounds)
                 today = tallies[0]
             else:  # nothing happened today: the state at midnight has held since
                 today = Counter({self._class_at_today[pid]: today_bounds[1] - today_bounds[0]})
             past = self._past.get(pid, ())
-            out[pid] = _uptime(past, _DayTally(today).day(bounds[-2].date()))
+            out[pid] = _uptime(past, _DayTally(today).day(bounds[-2].date()), self._past_sums.get(pid))
         return out
+
+    def _inputs(self, session: Session, bounds: list[dt.datetime], current: dict[str, str]) -> tuple:
+        """What the finished days depend on besides the members: the transitions dated inside them
+        (rows are only added, or purged: count and newest id tell), and the current state of the
+        checks that had none in the window (it stands for their whole past)."""
+        column = db.StateTransition.at
+        count, newest = session.execute(
+            select(func.count(db.StateTransition.id), func.max(db.StateTransition.id))
+            .where(column >= bounds[0], column < bounds[-2])).one()
+        return count, newest, tuple(current.get(k, "UNKNOWN") for k in self._quiet)
+
+    def _groups(self, page: PageConfig, checks: dict[str, list[str]]) -> tuple[dict, tuple]:
+        """Public id -> {member -> its check keys}, and the key that says when members changed.
+        The publisher hands in the same ``page`` and ``checks`` objects while nothing changed."""
+        seen_page, seen_checks, made = self._members
+        if seen_page is page and seen_checks is checks:
+            return made
+        groups = {p.id: {cid: checks.get(cid, []) for cid in p.members} for p in page.components}
+        key = tuple((pid, tuple(sorted((c, tuple(k)) for c, k in m.items()))) for pid, m in groups.items())
+        self._members = (page, checks, (groups, key))
+        return groups, key
 
     @staticmethod
     def _events(session: Session, since: dt.datetime) -> tuple[list[Event], dict[str, str]]:
-        rows = session.execute(
-            select(_epoch(session), db.StateTransition.check_key, db.StateTransition.from_status,
+        # Core rows, one pass: 90 days are ~20,000 rows, and ORM rows plus a second loop
+        # were half of this query's time.
+        rows = session.connection().execute(
+            select(cast(_epoch(session), Float), db.StateTransition.check_key, db.StateTransition.from_status,
                    db.StateTransition.to_status)
             .where(db.StateTransition.at >= since)
-            .order_by(db.StateTransition.at, db.StateTransition.id)).all()
-        events = [(round(float(at), 3), key, new) for at, key, _old, new in rows]  # julianday: ~20 µs noise
+            .order_by(db.StateTransition.at, db.StateTransition.id))
+        events: list[Event] = []
         first: dict[str, str] = {}
-        for _at, key, old, _new in rows:
-            first.setdefault(key, old)
+        for at, key, old, new in rows:
+            events.append((round(at, 3), key, new))  # julianday: ~20 µs noise
+            if key not in first:
+                first[key] = old
         return events, first
 
 
@@ -205,7 +245,7 @@ def _epoch(session: Session):
     column = db.StateTransition.at
     if session.get_bind().dialect.name == "sqlite":  # stored as naive UTC text
         return (func.julianday(column) - 2440587.5) * 86400.0
-    return func.extract("epoch", column)
+    return func.extract("epoch", column)  # numeric: cast to a float by the caller, not per row here
 
 
 def _by_check(events: list[Event]) -> dict[str, list[Event]]:
@@ -222,9 +262,11 @@ def _only(by_check: dict[str, list[Event]], members: dict[str, list[str]]) -> li
     return mine
 
 
-def _uptime(past: tuple[UptimeDay, ...], today: UptimeDay) -> Uptime:
+def _uptime(past: tuple[UptimeDay, ...], today: UptimeDay, past_sums: tuple[float, float] | None = None) -> Uptime:
     days = past + (today,)
-    down = sum(d.down_s for d in days)
-    measured = sum(d.measured_s for d in days)
+    if past_sums is None:
+        past_sums = (sum(d.down_s for d in past), sum(d.measured_s for d in past))
+    down = past_sums[0] + today.down_s  # summed in day order, as a sum over ``days`` would
+    measured = past_sums[1] + today.measured_s
     percent = None if measured <= 0 else max(0.0, 100.0 * (1.0 - down / measured))
     return Uptime(days, percent, down, past)

@@ -2,7 +2,9 @@
 
 The same change hints the desktops wait for (LISTEN/NOTIFY on PostgreSQL,
 ``data_version`` on SQLite, see ``noc_app.live.db_source``): a change shows
-within a second or two, well inside 5 s. Rewrites are at most one per
+within a second or two, well inside 5 s. On SQLite the hint is a poll, and
+its period is latency added to every rewrite: the desktops' 250 ms becomes
+``HINT_POLL_S`` here (a ``PRAGMA data_version`` costs microseconds). Rewrites are at most one per
 ``min_interval_s``, and one every ``refresh_s`` anyway, for what changes
 with the clock alone (a maintenance window starting, "Last updated").
 A lost database is one line and a retry, never the end of the loop.
@@ -15,6 +17,18 @@ import time
 from collections.abc import Callable
 
 from noc_app.statuspage.publisher import Published, StatusPagePublisher
+
+HINT_POLL_S = 0.05
+
+
+def change_hints(engine):
+    """The change watcher for ``engine``: ``watcher_for``'s, SQLite's polled every ``HINT_POLL_S``."""
+    from noc_app.live.db_source import SqliteChangeWatcher, watcher_for
+
+    watcher = watcher_for(engine)
+    if isinstance(watcher, SqliteChangeWatcher):  # not connected yet: nothing to close
+        return SqliteChangeWatcher(engine.url.database, interval_s=HINT_POLL_S)
+    return watcher
 
 
 def watch(publisher: StatusPagePublisher, watcher, stop: threading.Event,
