@@ -26,6 +26,11 @@ def escape(text: str) -> str:
     return _html_escape(text, quote=False)
 
 
+def attribute(text: str) -> str:
+    """Text for inside a double-quoted attribute: a page URL with a quote in it must not end the attribute."""
+    return _html_escape(text, quote=True)
+
+
 def format_datetime(value: dt.datetime) -> str:
     """RFC 822 date for RSS: ``Tue, 01 Dec 2026 10:00:00 +0000`` (the value's own offset)."""
     zone = value.strftime("%z") if value.tzinfo is not None else "-0000"
@@ -73,7 +78,7 @@ def _content(i: PublicIncident, tz: str) -> str:
 
 def _atom_entry(i: PublicIncident, page: PublicPage) -> str:
     tz = page.time_zone
-    link = escape(page.link(f"incidents/{i.id}.html"))
+    link = attribute(page.link(f"incidents/{i.id}.html"))
     return (f"<entry><id>tag:{escape(page.id)},status:{escape(i.id)}</id><title>{escape(i.name)}</title>"
             f"<updated>{iso(i.updated_at, tz)}</updated><published>{iso(i.created_at, tz)}</published>"
             f'<link rel="alternate" href="{link}"/>'
@@ -86,8 +91,8 @@ def _atom(page: PublicPage, entries: list[str]) -> str:
     updated = iso(page.incidents[0].updated_at if page.incidents else page.updated_at, tz)
     return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
             f"<id>tag:{escape(page.id)},status</id><title>{escape(page.name)} — incident history</title>"
-            f'<updated>{updated}</updated><link rel="self" href="{escape(base)}history.atom"/>'
-            f'<link rel="alternate" href="{escape(base)}history.html"/>'
+            f'<updated>{updated}</updated><link rel="self" href="{attribute(base)}history.atom"/>'
+            f'<link rel="alternate" href="{attribute(base)}history.html"/>'
             f"<author><name>{escape(page.name)}</name></author>" + "".join(entries) + "</feed>\n")
 
 
