@@ -148,6 +148,16 @@ def build(path: Path, days: int) -> None:
     raw.close()
 
 
+def _revision(path: Path) -> str | None:
+    """The cached database's schema revision: one made before a migration was added or renamed
+    is rebuilt (the ``bundle`` command would refuse it)."""
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    except sqlite3.Error:
+        return None
+
+
 def _load() -> str:
     return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
 
@@ -358,7 +368,7 @@ def main() -> None:
     if args.skip_db:
         return
     path = args.db or Path(f"/tmp/vigil-bench-review-1000x{args.days}d.db")
-    if args.rebuild or not path.exists():
+    if args.rebuild or not path.exists() or _revision(path) != migrate.head_revision():
         print(f"building {path}: 1,000 components x {args.days} days ...", flush=True)
         started = time.perf_counter()
         build(path, args.days)

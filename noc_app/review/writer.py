@@ -8,9 +8,11 @@ half bundle where a reviewer would pick it up.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import sqlite3
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import noc_app
 from noc_app.review.format import APPLICATION_ID, FORMAT_VERSION, SCHEMA, BundleError, content_sha256
-from noc_app.review.source import read_material
+from noc_app.review.source import Material, read_material
 
 UTC = dt.timezone.utc
 
@@ -38,6 +40,25 @@ class BundleInfo:
     counts: dict[str, int]  # rows per table
 
 
+@contextmanager
+def collector_paused():
+    """Python's cycle collector off while a bundle's rows are read and packed.
+
+    Reading a bundle allocates a few hundred thousand short-lived tuples (rows,
+    columns) and no cycles worth collecting; with the collector on, the
+    allocations kept triggering full collections that walked every object of
+    SQLAlchemy and the models: half of the read's CPU (0.45 of 0.95 s at the
+    bench's 124,000 samples). Restored as it was, whatever happens.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_writable(out: str | Path) -> Path:
     """Refuse a destination that cannot be written, before any database work."""
     path = Path(out)
@@ -55,30 +76,40 @@ def write_bundle(sessions: sessionmaker[Session], incident_id: int, out: str | P
                  now: dt.datetime | None = None) -> BundleInfo:
     path = check_writable(out)
     now = now or dt.datetime.now(UTC)
-    with sessions() as session:
-        material = read_material(session, incident_id, now)
-    if material is None:
-        raise UnknownIncidentError(f"incident {incident_id}: no such incident in the database; "
-                                   "the incidents board lists their numbers")
+    with collector_paused():
+        with sessions() as session:
+            material = read_material(session, incident_id, now)
+        if material is None:
+            raise UnknownIncidentError(f"incident {incident_id}: no such incident in the database; "
+                                       "the incidents board lists their numbers")
+        digest, counts = _write(path, material, incident_id, now)
+    return BundleInfo(path, incident_id, material.window_start, material.window_end,
+                      path.stat().st_size, digest, counts)
+
+
+def _write(path: Path, material: Material, incident_id: int, now: dt.datetime) -> tuple[str, dict[str, int]]:
+    """The file, beside ``path`` under a temporary name, moved into place once complete."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
         raise BundleError(f"--out {path}: cannot write there ({exc.strerror}); choose a writable path") from None
     os.close(fd)
     try:
-        conn = sqlite3.connect(tmp)
+        conn = sqlite3.connect(tmp, isolation_level=None)  # transactions as written below
         try:
             # One plain rollback-journal file: no -wal/-shm beside it, safe to open immutable.
             conn.execute("PRAGMA journal_mode=DELETE")
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            conn.executescript(SCHEMA)
+            # One transaction for the schema, the rows and the manifest: one journal and one
+            # sync for the whole file (each CREATE TABLE was a transaction of its own). The
+            # checksum reads the rows back inside it, as SQLite holds them.
+            conn.executescript("BEGIN;\n" + SCHEMA)
             counts = {}
             for table, rows in material.tables.items():
                 if rows:
                     marks = ",".join("?" * len(rows[0]))
                     conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # noqa: S608
                 counts[table] = len(rows)
-            conn.commit()
             digest = content_sha256(conn)
             manifest = {
                 "format_version": str(FORMAT_VERSION), "app_version": noc_app.__version__,
@@ -88,12 +119,11 @@ def write_bundle(sessions: sessionmaker[Session], incident_id: int, out: str | P
                 "content_sha256": digest,
             }
             conn.executemany("INSERT INTO manifest VALUES (?, ?)", sorted(manifest.items()))
-            conn.commit()
+            conn.execute("COMMIT")
         finally:
             conn.close()
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return BundleInfo(path, incident_id, material.window_start, material.window_end,
-                      path.stat().st_size, digest, counts)
+    return digest, counts
