@@ -13,7 +13,7 @@ from noc_app.storage import migrate
 from noc_app.storage.db import make_engine, resolve_db_url, session_factory, transaction
 from noc_app.storage.readers import read_topology
 from noc_app.storage.sync import SyncReport, sync_topology
-from noc_app.topology import Topology, load_topology
+from noc_app.topology import Topology
 
 
 class SchemaOutdatedError(RuntimeError):
@@ -59,6 +59,8 @@ def open_workspace(config: str | Path | Topology, db_url: str | None = None, syn
     syncs once in the supervisor; 10,000 checks cost each child ~2 s of CPU).
     """
     # The file is validated first: a bad file must not touch the database.
+    from noc_app.topology import load_topology  # pydantic: only when a file is read
+
     topology = config if isinstance(config, Topology) else load_topology(config)
     url = resolve_db_url(db_url)
     engine = make_engine(url)
@@ -78,6 +80,8 @@ def open_shared_workspace(db_url: str | None = None, config: str | Path | Topolo
     The topology comes from ``config`` when given (for display only), else
     from the database, which the pollers keep in step with their file.
     """
+    from noc_app.topology import load_topology
+
     topology = load_topology(config) if isinstance(config, (str, Path)) else config
     url = resolve_db_url(db_url)
     engine = make_engine(url)
