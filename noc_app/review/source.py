@@ -123,7 +123,10 @@ def _topology(session: Session, material: Material, roles: dict[str, str]) -> No
     """The topology as it was (nothing retired before the window), the neighbourhood's data."""
     t, start, end = material.tables, material.window_start, material.window_end
     live = or_(db.Component.retired_at.is_(None), db.Component.retired_at >= start)
-    components = session.scalars(select(db.Component).where(live).order_by(db.Component.id)).all()
+    # Core rows of the columns a bundle keeps, not ORM objects: thousands of them.
+    C = db.Component
+    components = session.execute(select(C.id, C.name, C.group_name, C.team_id, C.kind, C.criticality,
+                                        C.description).where(live).order_by(C.id)).all()
     ids = {c.id for c in components}
     D = db.ComponentDependency
     rows = [(a, b, g) for a, b, g in session.execute(
@@ -137,15 +140,18 @@ def _topology(session: Session, material: Material, roles: dict[str, str]) -> No
     G = db.ComponentRedundancyGroup
     t["redundancy_groups"] = [(r.component_id, r.position, r.need, r.name) for r in session.scalars(
         select(G).order_by(G.component_id, G.position)) if r.component_id in ids]
-    checks = session.scalars(select(db.Check).where(
-        or_(db.Check.retired_at.is_(None), db.Check.retired_at >= start)).order_by(db.Check.key)).all()
+    K = db.Check
+    checks = session.execute(select(K.key, K.component_id, K.kind, K.target, K.interval_s).where(
+        or_(K.retired_at.is_(None), K.retired_at >= start)).order_by(K.key)).all()
     checks = [c for c in checks if c.component_id in ids]
     t["checks"] = [(c.key, c.component_id, c.kind, c.target, c.interval_s) for c in checks]
     keys = [c.key for c in checks]
     near_keys = [c.key for c in checks if c.component_id in near]
 
-    customers = session.scalars(select(db.Customer).where(
-        or_(db.Customer.retired_at.is_(None), db.Customer.retired_at >= start)).order_by(db.Customer.id)).all()
+    U = db.Customer
+    customers = session.execute(select(U.id, U.name, U.tier, U.timezone, U.business_start, U.business_end,
+                                       U.business_days, U.account_manager, U.partner).where(
+        or_(U.retired_at.is_(None), U.retired_at >= start)).order_by(U.id)).all()
     customer_ids = {c.id for c in customers}
     t["customers"] = [(c.id, c.name, c.tier, c.timezone, iso(c.business_start), iso(c.business_end),
                        c.business_days, c.account_manager, int(c.partner)) for c in customers]
@@ -225,7 +231,8 @@ def _states(session: Session, material: Material, keys: list[str]) -> None:
     for r in inside:
         first_inside.setdefault(r.check_key, r.from_status)
     current = {r.check_key: (r.status, aware(r.status_since), r.last_error)
-               for r in session.scalars(select(db.CheckState))}
+               for r in session.execute(select(db.CheckState.check_key, db.CheckState.status,
+                                               db.CheckState.status_since, db.CheckState.last_error))}
     rows = []
     for key in keys:
         if key in before:
