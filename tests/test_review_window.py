@@ -216,3 +216,58 @@ def test_review_button_on_the_board_opens_the_live_incident(qtbot, tmp_path):
                         "the incidents board lists their numbers"]
     worker.pool.waitForDone(5000)
     workspace.close()
+
+
+def test_cursor_moves_fold_into_one_frame_on_the_next_event_loop_turn(window, qtbot):
+    window.settle()
+    shown = window.frames_shown
+    for when in ("14:50", "15:00", "15:05", "15:10"):  # a drag faster than frames
+        window.transport.set_moment(scenario.at(when))
+    assert window.frames_shown == shown  # nothing repainted inside the mouse's event
+    qtbot.waitUntil(lambda: window.frames_shown > shown, timeout=2000)
+    qtbot.wait(50)
+    assert window.frames_shown == shown + 1
+    assert window.frames["wall"].band.text().startswith("REPLAY — 2026-11-23 15:10:00 UTC")
+    assert window.wall.tile_at("db-main").status.value == "DOWN"
+
+
+def test_a_new_moment_asks_no_layout_of_the_tabs(window, qtbot):
+    # A layout request makes a QTabWidget repaint itself whole: the map and the impact table
+    # on every frame of a drag, when only the band's digits changed.
+    from PySide6.QtCore import QEvent, QObject
+
+    class Count(QObject):
+        requests = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.LayoutRequest:
+                Count.requests += 1
+            return False
+
+    window.tabs.setCurrentIndex(1)
+    window.settle()
+    qtbot.wait(50)
+    counter = Count()
+    window.tabs.installEventFilter(counter)
+    for when in ("15:00", "15:10", "15:20"):
+        window.transport.set_moment(scenario.at(when))
+        window.settle()
+        qtbot.wait(20)
+    window.tabs.removeEventFilter(counter)
+    assert Count.requests == 0
+    assert window.frames["map"].band.text().startswith("REPLAY — 2026-11-23 15:20:00 UTC")
+
+
+def test_a_hidden_board_follows_only_when_its_view_is_shown(window):
+    window.tabs.setCurrentIndex(0)
+    window.transport.set_moment(scenario.at("14:40"))
+    window.settle()
+    window.tabs.setCurrentIndex(1)
+    window.tabs.setCurrentIndex(0)
+    window.transport.set_moment(scenario.at("15:10"))
+    window.settle()
+    map_board = window.stores["map"].board
+    assert map_board.last_data_at == scenario.at("14:40")  # not moved while nobody sees it
+    window.tabs.setCurrentIndex(1)
+    assert map_board.last_data_at == scenario.at("15:10")
+    assert window.map.nodes["db-main"].view.status.value == "DOWN"

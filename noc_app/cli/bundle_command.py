@@ -42,6 +42,13 @@ def incident_number(text: str) -> int:
 
 
 def run_bundle(args: argparse.Namespace) -> int:
+    from noc_app.review.collector import collector_paused
+
+    with collector_paused():  # from the imports on (see there)
+        return _bundle(args)
+
+
+def _bundle(args: argparse.Namespace) -> int:
     from noc_app.review import BundleError, write_bundle
     from noc_app.review.writer import check_writable
     from noc_app.storage.db import make_engine, session_factory

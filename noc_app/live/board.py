@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from noc_app.checks.result import CheckResult
 from noc_app.domain import Criticality, Status, worst
 from noc_app.impact import ImpactEngine, ImpactModel, ImpactResult
-from noc_app.polling.state import Outcome
 from noc_app.topology.model import ComponentSpec, Topology
+
+if TYPE_CHECKING:  # annotations only: both import noc_app.checks, hence requests (60 ms), which a
+    from noc_app.checks.result import CheckResult  # review window showing a bundle never uses
+    from noc_app.polling.state import Outcome
 
 FULL_RECOMPUTE_OVER = 48  # own-status changes in one batch beyond which the engine recomputes
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -53,11 +54,18 @@ class ReplayState:
 
     at: dt.datetime
     own: dict[str, Status]
-    result: ImpactResult
     applied: int  # transitions applied so far (0 .. len)
     check_rank: np.ndarray
     check_since: np.ndarray  # epoch seconds, NaN when unknown
     check_last: np.ndarray  # index of the transition that set it, -1 for the initial state
+    codes: np.ndarray  # the impact engine's own-status codes per component, in model order
+    replay: Replay = field(repr=False, compare=False)
+
+    @cached_property
+    def result(self) -> ImpactResult:
+        """The impact engine's answer at ``at``, computed when first asked: the review window's
+        boards run their own engines, so a slider drag never pays for this one."""
+        return self.replay._impact(self.codes, self.own)
 
     def status(self, component_id: str) -> Status:
         """Effective status (IMPACTED included), as the wall showed it."""
@@ -128,8 +136,7 @@ class Replay:
             c = self._t_check[j]
             rank[c], since[c], last[c] = self._t_rank[j], self._t_at_list[j], j
         codes, own = self._own_statuses(rank, at)
-        result = self._impact(codes, own)
-        return ReplayState(at, own, result, applied, rank, since, last)
+        return ReplayState(at, own, applied, rank, since, last, codes, self)
 
     def _own_statuses(self, rank: np.ndarray, at: dt.datetime) -> tuple[np.ndarray, dict[str, Status]]:
         """(impact-engine codes per component in model order, own status of each component with checks)."""
@@ -149,7 +156,8 @@ class Replay:
 
     def _impact(self, codes: np.ndarray, own: dict[str, Status]) -> ImpactResult:
         """The impact engine's answer for these own statuses: moved incrementally for a few
-        changes (a slider step), recomputed from the code array for many (a jump)."""
+        changes (a slider step), recomputed from the code array for many (a jump). Correct
+        whatever the order moments are asked in: the engine moves from where it last was."""
         moved = np.flatnonzero(codes != self._engine_codes)
         if moved.size > FULL_RECOMPUTE_OVER:
             self._result = self._engine.compute_codes(codes)

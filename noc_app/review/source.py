@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Float, and_, func, or_, select, type_coerce
+from sqlalchemy import Float, and_, bindparam, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from noc_app.review import scope
@@ -123,7 +123,10 @@ def _topology(session: Session, material: Material, roles: dict[str, str]) -> No
     """The topology as it was (nothing retired before the window), the neighbourhood's data."""
     t, start, end = material.tables, material.window_start, material.window_end
     live = or_(db.Component.retired_at.is_(None), db.Component.retired_at >= start)
-    components = session.scalars(select(db.Component).where(live).order_by(db.Component.id)).all()
+    # Core rows of the columns a bundle keeps, not ORM objects: thousands of them.
+    C = db.Component
+    components = session.execute(select(C.id, C.name, C.group_name, C.team_id, C.kind, C.criticality,
+                                        C.description).where(live).order_by(C.id)).all()
     ids = {c.id for c in components}
     D = db.ComponentDependency
     rows = [(a, b, g) for a, b, g in session.execute(
@@ -137,15 +140,18 @@ def _topology(session: Session, material: Material, roles: dict[str, str]) -> No
     G = db.ComponentRedundancyGroup
     t["redundancy_groups"] = [(r.component_id, r.position, r.need, r.name) for r in session.scalars(
         select(G).order_by(G.component_id, G.position)) if r.component_id in ids]
-    checks = session.scalars(select(db.Check).where(
-        or_(db.Check.retired_at.is_(None), db.Check.retired_at >= start)).order_by(db.Check.key)).all()
+    K = db.Check
+    checks = session.execute(select(K.key, K.component_id, K.kind, K.target, K.interval_s).where(
+        or_(K.retired_at.is_(None), K.retired_at >= start)).order_by(K.key)).all()
     checks = [c for c in checks if c.component_id in ids]
     t["checks"] = [(c.key, c.component_id, c.kind, c.target, c.interval_s) for c in checks]
     keys = [c.key for c in checks]
     near_keys = [c.key for c in checks if c.component_id in near]
 
-    customers = session.scalars(select(db.Customer).where(
-        or_(db.Customer.retired_at.is_(None), db.Customer.retired_at >= start)).order_by(db.Customer.id)).all()
+    U = db.Customer
+    customers = session.execute(select(U.id, U.name, U.tier, U.timezone, U.business_start, U.business_end,
+                                       U.business_days, U.account_manager, U.partner).where(
+        or_(U.retired_at.is_(None), U.retired_at >= start)).order_by(U.id)).all()
     customer_ids = {c.id for c in customers}
     t["customers"] = [(c.id, c.name, c.tier, c.timezone, iso(c.business_start), iso(c.business_end),
                        c.business_days, c.account_manager, int(c.partner)) for c in customers]
@@ -225,7 +231,8 @@ def _states(session: Session, material: Material, keys: list[str]) -> None:
     for r in inside:
         first_inside.setdefault(r.check_key, r.from_status)
     current = {r.check_key: (r.status, aware(r.status_since), r.last_error)
-               for r in session.scalars(select(db.CheckState))}
+               for r in session.execute(select(db.CheckState.check_key, db.CheckState.status,
+                                               db.CheckState.status_since, db.CheckState.last_error))}
     rows = []
     for key in keys:
         if key in before:
@@ -250,48 +257,35 @@ def _series(session: Session, material: Material, keys: list[str]) -> None:
     conn = session.connection()  # Core rows, not ORM loading: hundreds of thousands of them
     # One query per check, so each is a range seek on (check_key, at): with an IN list,
     # SQLite would pick the index on ``at`` and walk every check's samples of the window.
-    epoch = _epoch(session, S.at)
-    rows = [r for key in keys for r in conn.execute(
-        select(S.check_key, epoch, S.status, S.latency_ms, S.http_status, S.error)
-        .where(S.check_key == key, S.at >= start, S.at <= end).order_by(S.at)).all()]
-    for key, chunk in _groups(rows):
-        at, status, latency, http, errors = zip(*[(r[1], r[2], r[3], r[4], r[5]) for r in chunk])
+    # One statement for all of them (compiled once), and the database turns the status into
+    # its code and a missing HTTP status into -1: no Python pass over each sample but the
+    # columns' own conversion to arrays (a missing latency becomes NaN there).
+    code = case(*((S.status == name, value) for name, value in STATUS_CODES.items()), else_=STATUS_CODES["UNKNOWN"])
+    samples = (select(_epoch(session, S.at), code, S.latency_ms, func.coalesce(S.http_status, -1), S.error)
+               .where(S.check_key == bindparam("key"), S.at >= start, S.at <= end).order_by(S.at))
+    for key in keys:
+        rows = conn.execute(samples, {"key": key}).all()
+        if not rows:
+            continue
+        at, status, latency, http, errors = zip(*rows)
         t["series"].append((
-            key, len(chunk), np.asarray(at, dtype="<f8").tobytes(),
-            np.fromiter((STATUS_CODES.get(s, 3) for s in status), dtype="<i1", count=len(chunk)).tobytes(),
-            _floats(latency).tobytes(), np.asarray([-1 if h is None else h for h in http], dtype="<i2").tobytes(),
+            key, len(rows), np.asarray(at, dtype="<f8").tobytes(), np.asarray(status, dtype="<i1").tobytes(),
+            np.asarray(latency, dtype="<f4").tobytes(), np.asarray(http, dtype="<i2").tobytes(),
             as_json([[i, e] for i, e in enumerate(errors) if e])))
-    bucket = _epoch(session, R.bucket_start)
     # Per resolution too: the key is (check, resolution, bucket), so only with the resolution
     # fixed is the bucket range a seek (else every bucket of 30 days is read).
-    rows = [r for key in keys for resolution in ("minute", "hour") for r in conn.execute(
-        select(R.check_key, R.resolution, bucket, R.count, R.failures, R.latency_min, R.latency_avg,
-               R.latency_p95, R.latency_max)
-        .where(R.check_key == key, R.resolution == resolution,
-               R.bucket_start >= start - dt.timedelta(hours=1), R.bucket_start <= end)
-        .order_by(R.bucket_start)).all()]
-    for (key, resolution), chunk in _groups(rows, width=2):
-        cols = list(zip(*chunk))
-        t["rollups"].append((
-            key, 60 if resolution == "minute" else 3600, len(chunk),
-            np.asarray(cols[2], dtype="<f8").tobytes(), np.asarray(cols[3], dtype="<i4").tobytes(),
-            np.asarray(cols[4], dtype="<i4").tobytes(), *(_floats(cols[i]).tobytes() for i in range(5, 9))))
-
-
-def _floats(values) -> np.ndarray:
-    return np.asarray([np.nan if v is None else v for v in values], dtype="<f4")
-
-
-def _groups(rows, width: int = 1):
-    """Consecutive rows sharing their first ``width`` columns (rows come ordered by them)."""
-    chunk: list = []
-    current = None
-    for row in rows:
-        key = row[0] if width == 1 else tuple(row[:width])
-        if key != current and chunk:
-            yield current, chunk
-            chunk = []
-        current = key
-        chunk.append(row)
-    if chunk:
-        yield current, chunk
+    rollups = (select(_epoch(session, R.bucket_start), R.count, R.failures, R.latency_min, R.latency_avg,
+                      R.latency_p95, R.latency_max)
+               .where(R.check_key == bindparam("key"), R.resolution == bindparam("resolution"),
+                      R.bucket_start >= start - dt.timedelta(hours=1), R.bucket_start <= end)
+               .order_by(R.bucket_start))
+    for key in keys:
+        for resolution, seconds in (("minute", 60), ("hour", 3600)):
+            rows = conn.execute(rollups, {"key": key, "resolution": resolution}).all()
+            if not rows:
+                continue
+            cols = list(zip(*rows))
+            t["rollups"].append((
+                key, seconds, len(rows), np.asarray(cols[0], dtype="<f8").tobytes(),
+                np.asarray(cols[1], dtype="<i4").tobytes(), np.asarray(cols[2], dtype="<i4").tobytes(),
+                *(np.asarray(cols[i], dtype="<f4").tobytes() for i in range(3, 7))))

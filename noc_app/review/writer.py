@@ -17,8 +17,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 import noc_app
+from noc_app.review.collector import collector_paused
 from noc_app.review.format import APPLICATION_ID, FORMAT_VERSION, SCHEMA, BundleError, content_sha256
-from noc_app.review.source import read_material
+from noc_app.review.source import Material, read_material
 
 UTC = dt.timezone.utc
 
@@ -55,30 +56,40 @@ def write_bundle(sessions: sessionmaker[Session], incident_id: int, out: str | P
                  now: dt.datetime | None = None) -> BundleInfo:
     path = check_writable(out)
     now = now or dt.datetime.now(UTC)
-    with sessions() as session:
-        material = read_material(session, incident_id, now)
-    if material is None:
-        raise UnknownIncidentError(f"incident {incident_id}: no such incident in the database; "
-                                   "the incidents board lists their numbers")
+    with collector_paused():
+        with sessions() as session:
+            material = read_material(session, incident_id, now)
+        if material is None:
+            raise UnknownIncidentError(f"incident {incident_id}: no such incident in the database; "
+                                       "the incidents board lists their numbers")
+        digest, counts = _write(path, material, incident_id, now)
+    return BundleInfo(path, incident_id, material.window_start, material.window_end,
+                      path.stat().st_size, digest, counts)
+
+
+def _write(path: Path, material: Material, incident_id: int, now: dt.datetime) -> tuple[str, dict[str, int]]:
+    """The file, beside ``path`` under a temporary name, moved into place once complete."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
         raise BundleError(f"--out {path}: cannot write there ({exc.strerror}); choose a writable path") from None
     os.close(fd)
     try:
-        conn = sqlite3.connect(tmp)
+        conn = sqlite3.connect(tmp, isolation_level=None)  # transactions as written below
         try:
             # One plain rollback-journal file: no -wal/-shm beside it, safe to open immutable.
             conn.execute("PRAGMA journal_mode=DELETE")
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            conn.executescript(SCHEMA)
+            # One transaction for the schema, the rows and the manifest: one journal and one
+            # sync for the whole file (each CREATE TABLE was a transaction of its own). The
+            # checksum reads the rows back inside it, as SQLite holds them.
+            conn.executescript("BEGIN;\n" + SCHEMA)
             counts = {}
             for table, rows in material.tables.items():
                 if rows:
                     marks = ",".join("?" * len(rows[0]))
                     conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # noqa: S608
                 counts[table] = len(rows)
-            conn.commit()
             digest = content_sha256(conn)
             manifest = {
                 "format_version": str(FORMAT_VERSION), "app_version": noc_app.__version__,
@@ -88,12 +99,11 @@ def write_bundle(sessions: sessionmaker[Session], incident_id: int, out: str | P
                 "content_sha256": digest,
             }
             conn.executemany("INSERT INTO manifest VALUES (?, ?)", sorted(manifest.items()))
-            conn.commit()
+            conn.execute("COMMIT")
         finally:
             conn.close()
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return BundleInfo(path, incident_id, material.window_start, material.window_end,
-                      path.stat().st_size, digest, counts)
+    return digest, counts
