@@ -85,6 +85,19 @@ def test_a_newer_database_says_upgrade_the_app(tmp_path, db_url):
     assert "written by a newer Vigil" in run_cli("db", "current", "--db", db_url).stdout
 
 
+def test_a_development_revision_is_not_called_newer(tmp_path):
+    url = f"sqlite:///{tmp_path}/dev.db"
+    assert run_cli("db", "upgrade", "--db", url).returncode == 0
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:  # 0006-0008 were development ids, renumbered before release
+            connection.execute(text("UPDATE alembic_version SET version_num = '0007'"))
+    finally:
+        engine.dispose()
+    line = one_line_error(run_cli("status", "--db", url), 2)
+    assert "schema revision 0007, which no release of Vigil has" in line and "newer" not in line
+
+
 # -- item 6: SQLite failures explained for a file ----------------------------------------------
 
 def test_a_file_that_is_not_a_database(tmp_path):

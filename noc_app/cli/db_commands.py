@@ -22,9 +22,9 @@ def run(args: argparse.Namespace) -> int:
     where = _display_url(resolve_db_url(args.db))
     if args.action == "current":
         current = migrate.current_revision(engine)
-        newer = current is not None and current not in migrate.known_revisions()
+        unknown = current is not None and current not in migrate.known_revisions()
         print(f"{where}: schema {current or 'empty'} (head {migrate.head_revision()})"
-              + ("; written by a newer Vigil: upgrade the app" if newer else ""))
+              + (f"; {migrate.NewerSchemaError(current)}" if unknown else ""))
         return 0
     before, after = migrate.upgrade(engine)
     if before == after:

@@ -23,10 +23,23 @@ class NewerSchemaError(RuntimeError):
     """A database whose schema revision this version of the app does not know: a newer app wrote it."""
 
     def __init__(self, revision: str):
-        super().__init__(f"this database was written by a newer Vigil (revision {revision}); "
-                         "upgrade the app (this version knows revisions up to "
-                         f"{head_revision()}), or give --db another database")
+        head = head_revision()
+        if _older_than(revision, head):
+            # Below the head yet unknown: an id a development build used and no release kept
+            # (0006-0008 were renumbered before release); "upgrade the app" would not help.
+            message = (f"this database has schema revision {revision}, which no release of Vigil has "
+                       f"(a development build wrote it; this version knows revisions up to {head}); "
+                       "give --db another database, or move this one away to start a new one")
+        else:
+            message = (f"this database was written by a newer Vigil (revision {revision}); upgrade the app "
+                       f"(this version knows revisions up to {head}), or give --db another database")
+        super().__init__(message)
         self.revision = revision
+
+
+def _older_than(revision: str, head: str | None) -> bool:
+    """Revision ids here are zero-padded numbers (0001, 0012): compare them as numbers."""
+    return head is not None and revision.isdigit() and head.isdigit() and int(revision) < int(head)
 
 
 def known_revisions() -> set[str]:
