@@ -84,6 +84,22 @@ def test_same_figures_as_the_interval_unions(seed):
             assert got[key] == breakdown, key
 
 
+def test_times_off_one_grid_take_the_merging_path():
+    """A period starting at 1970-01-01 00:00 has times in many binades: no common quantum, the step functions are merged."""
+    rng = random.Random(99)
+    topology = parse_topology(random_topology(rng, n=25, customers=20), "random.toml")
+    start = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    history = random_history(rng, topology, start.timestamp())
+    end = start + dt.timedelta(seconds=PERIOD_S)
+    result = compute_availability(topology, history, start, end, now=end)
+    expected = reference_breakdowns(topology, history, 0.0, end.timestamp())
+    for row in result.rows:
+        want = expected[row.kind, row.id]
+        assert (row.breakdown is None) == (want is None)
+        if want is not None:  # sums of differences of times of several binades: equal to the microsecond, not the bit
+            assert row.breakdown.to_dict() == pytest.approx(want.to_dict(), abs=1e-6)
+
+
 @pytest.mark.parametrize("odd_row", [False, True], ids=["as-stored", "one-row-written-by-hand"])
 def test_sqlite_text_reads_as_julianday_would(tmp_path, odd_row):
     """The transitions' stored text, parsed by numpy, gives julianday's milliseconds (half-way cases included)."""

@@ -185,14 +185,12 @@ def compute_availability(topology: Topology, history: CheckHistory, start: dt.da
     def hours_of(c: CustomerSpec) -> BusinessHours:
         return BusinessHours(c.timezone, c.business_hours[0], c.business_hours[1], tuple(c.business_days))
 
-    windows: dict[BusinessHours, Window] = {}
+    windows: dict[BusinessHours | None, tuple[Window, str]] = {None: (full, AROUND_THE_CLOCK)}
 
     def window_for(hours: BusinessHours | None) -> tuple[Window, str]:
-        if hours is None:
-            return full, AROUND_THE_CLOCK
         if hours not in windows:
-            windows[hours] = Window(business_spans(hours, t0, t1))
-        return windows[hours], describe(hours)
+            windows[hours] = (Window(business_spans(hours, t0, t1)), describe(hours))
+        return windows[hours]
 
     # Which rows are in scope.
     chosen = customers_by_id[customer] if customer else None

@@ -54,27 +54,42 @@ def measure_each(things: list[Steps], window: Window) -> list[Breakdown]:
     return [_breakdown(total, row) for row in per_state]
 
 
+def quantum(window: Window) -> float | None:
+    """A power of two every time of the window is a whole multiple of (2**-22 s from 2004 to 2038), or None.
+
+    Doubles of one binade share a grid; counted seconds are differences and
+    sums of such times, so they stay on it, exactly.
+    """
+    low = window.start
+    if low <= 0 or window.end >= 2.0 ** 62:
+        return None
+    return 2.0 ** (np.floor(np.log2(low)) - 52)
+
+
 class Meter:
     """Breakdowns of sets of things (components and redundancy groups, by index), each set measured once per window.
 
-    Every edge where some thing changes gets a rank among all such times of
-    the report, and each change is stored as one int64: rank, then which
-    change. A row's changes are then put in order by sorting plain integers
-    (no argsort, no gathering of payloads), and the window turns ranks into
-    counted seconds through one lookup table per window. Customers relying on
-    the same components (and hours) share one sweep.
+    Each change of a thing is stored as one int64: the counted seconds before
+    it in whole quanta (``quantum``), then which change. A row's changes are
+    put in order by sorting plain integers (no argsort, no payload to
+    gather), and the seconds between them are integer differences, exact.
+    Customers relying on the same components (and hours) share one sweep.
     """
 
     def __init__(self, things: dict[int, Steps]):
         self.things = things
-        changes = {}
-        for i, steps in things.items():
+        at, code = [], []
+        for steps in things.values():
             delta = np.diff(PACKED[steps.states], prepend=0, append=0)  # at each edge: new piece minus old
             moved = delta != 0
-            changes[i] = (steps.edges[moved], np.searchsorted(DELTAS, delta[moved]))
-        self.times = np.unique(np.concatenate([at for at, _ in changes.values()])) if changes else np.zeros(0)
-        self._keys = {i: (np.searchsorted(self.times, at) << DELTA_BITS) | code for i, (at, code) in changes.items()}
-        self._counted: dict[object, np.ndarray] = {}
+            at.append(steps.edges[moved])
+            code.append(np.searchsorted(DELTAS, delta[moved]))
+        # All things' changes in one array, so a window turns them into keys in one go.
+        self._at = np.concatenate(at) if at else np.zeros(0)
+        self._code = np.concatenate(code) if code else np.zeros(0, dtype=np.int64)
+        self._bounds = np.cumsum([0] + [a.size for a in at]).tolist()
+        self._slot = {i: k for k, i in enumerate(things)}
+        self._keys: dict[object, list[np.ndarray] | None] = {}
         self._measured: dict[tuple[tuple[int, ...], object], Breakdown | None] = {}
 
     def measure_singles(self, indices: list[int], window: Window, key: object) -> None:
@@ -88,23 +103,40 @@ class Meter:
         cache_key = (members, key)
         if cache_key not in self._measured:
             present = [i for i in members if i in self.things]
+            keys = self._keys_in(window, key)
             if not present:
                 result = None
-            elif len(present) > MOST_AT_ONCE:
+            elif len(present) > MOST_AT_ONCE or keys is None:
+                # Too many to count in 16 bits, or times off the grid: merge the step functions first.
                 result = measure_each([highest([self.things[i] for i in present])], window)[0]
             else:
-                result = self._sweep(present, window, key)
+                result = _sweep([keys[self._slot[i]] for i in present], window)
             self._measured[cache_key] = result
         return self._measured[cache_key]
 
-    def _sweep(self, present: list[int], window: Window, key: object) -> Breakdown:
-        total = window.length
-        keys = np.sort(np.concatenate([self._keys[i] for i in present]))
-        if keys.size == 0:
-            return Breakdown(total, total, 0.0, 0.0, 0.0, 0.0)
-        if key not in self._counted:
-            self._counted[key] = window.counted_before(self.times)
-        counted = self._counted[key][keys >> DELTA_BITS]
-        # Changes at one instant may come in any order: the pieces between them are empty.
-        state = np.searchsorted(FLOORS, np.cumsum(DELTAS[keys & ((1 << DELTA_BITS) - 1)]), side="right")
-        return _breakdown(total, np.bincount(state[:-1], weights=np.diff(counted), minlength=5))
+    def _keys_in(self, window: Window, key: object) -> list[np.ndarray] | None:
+        """Every thing's changes as sortable keys for ``window``; None if its times are not on one grid."""
+        if key not in self._keys:
+            q = quantum(window)
+            whole = window.counted_before(self._at) / q if q else None
+            if whole is None or not (whole == np.floor(whole)).all() or (whole.size and whole.max() >= 2.0 ** 57):
+                self._keys[key] = None
+            else:
+                keys = (whole.astype(np.int64) << DELTA_BITS) | self._code
+                b = self._bounds
+                self._keys[key] = [keys[b[k]:b[k + 1]] for k in range(len(b) - 1)]
+        return self._keys[key]
+
+
+def _sweep(keys: list[np.ndarray], window: Window) -> Breakdown:
+    total = window.length
+    keys = np.sort(np.concatenate(keys))
+    if keys.size == 0:
+        return Breakdown(total, total, 0.0, 0.0, 0.0, 0.0)
+    # Changes at one instant may come in any order: the pieces between them are empty.
+    counts = np.cumsum(DELTAS[keys & ((1 << DELTA_BITS) - 1)])
+    state = (counts >= FLOORS[0]).view(np.int8)
+    for floor in FLOORS[1:]:
+        state += (counts >= floor).view(np.int8)
+    quanta = np.bincount(state[:-1], weights=np.diff(keys >> DELTA_BITS), minlength=5)
+    return _breakdown(total, quanta * quantum(window))
