@@ -85,7 +85,8 @@ def test_same_figures_as_the_interval_unions(seed):
 
 
 def test_times_off_one_grid_take_the_merging_path():
-    """A period starting at 1970-01-01 00:00 has times in many binades: no common quantum, the step functions are merged."""
+    """A period starting at 1970-01-01 00:00 has times in many binades: no common quantum, so the rows'
+    step functions are merged instead of swept."""
     rng = random.Random(99)
     topology = parse_topology(random_topology(rng, n=25, customers=20), "random.toml")
     start = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
@@ -110,9 +111,8 @@ def test_sqlite_text_reads_as_julianday_would(tmp_path, odd_row):
     from noc_app.storage.db import transaction
     from noc_app.workspace import open_workspace
 
-    topology = parse_topology('[[component]]\nid = "a"\nname = "A"\n  [[component.check]]\n  url = "http://127.0.0.1:9/"\n'
-                              '[[component]]\nid = "b"\nname = "B"\n  [[component.check]]\n  url = "http://127.0.0.1:9/"\n',
-                              "two.toml")
+    topology = parse_topology("".join(f'[[component]]\nid = "{c}"\nname = "{c}"\n  [[component.check]]\n'
+                                      f'  url = "http://127.0.0.1:9/"\n' for c in "ab"), "two.toml")
     workspace = open_workspace(topology, f"sqlite:///{tmp_path}/noc.db")
     rng = random.Random(7)
     micros = [rng.randrange(1_000_000) for _ in range(300)] + [500, 1_500, 999_500, 999_999, 0, 123_456]

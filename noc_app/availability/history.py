@@ -67,28 +67,22 @@ def _state_digit(column):
                 else_=str(int(State.NO_DATA)))
 
 
-def _transitions_sqlite(session: Session, start: dt.datetime, end: dt.datetime) -> dict[str, tuple]:
-    """check key -> (times, states), from the stored text (see ``sqlite_times``); None where it is not the usual."""
+def _transitions_sqlite(session: Session, start: dt.datetime, end: dt.datetime) -> dict[str, tuple] | None:
+    """check key -> (times, states), parsed from the stored text (``sqlite_times``); None if some of it is not
+    the 26 characters SQLAlchemy writes (a row written by another tool): SQLite then reads it itself."""
     t = db.StateTransition
     rows = session.connection().execute(
         select(t.check_key, func.group_concat(t.at, ""), func.group_concat(_state_digit(t.to_status), ""))
         .where(t.at >= start, t.at < end).group_by(t.check_key)).cursor.fetchall()
-    out: dict[str, tuple] = {}
-    if not rows:
-        return out
-    keys = [key for key, _, _ in rows]
-    codes = np.frombuffer("".join(c for _, _, c in rows).encode("ascii"), dtype=np.uint8).astype(np.int8) - ord("0")
-    counts = np.array([len(c) for _, _, c in rows])
-    if all(len(text) == sqlite_times.WIDTH * n for (_, text, _), n in zip(rows, counts)):
-        times = sqlite_times.parse("".join(text for _, text, _ in rows).encode("ascii"))
-    else:
-        times = None
-    if times is None:  # written by something else than SQLAlchemy: let SQLite read it
-        return {}
-    bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
-    for k, key in enumerate(keys):
-        out[key] = (times[bounds[k]:bounds[k + 1]], codes[bounds[k]:bounds[k + 1]])
-    return out
+    counts = [len(digits) for _, _, digits in rows]
+    if any(len(text) != sqlite_times.WIDTH * n for (_, text, _), n in zip(rows, counts)):
+        return None
+    times = sqlite_times.parse("".join(text for _, text, _ in rows).encode("ascii"))
+    if times is None:
+        return None
+    codes = np.frombuffer("".join(d for _, _, d in rows).encode("ascii"), dtype=np.uint8).astype(np.int8) - ord("0")
+    bounds = np.cumsum([0, *counts]).tolist()
+    return {key: (times[bounds[k]:bounds[k + 1]], codes[bounds[k]:bounds[k + 1]]) for k, (key, _, _) in enumerate(rows)}
 
 
 def _transitions_as_numbers(session: Session, start: dt.datetime, end: dt.datetime) -> dict[str, tuple]:
@@ -108,8 +102,8 @@ def _transitions_as_numbers(session: Session, start: dt.datetime, end: dt.dateti
 def read_history(session: Session, start: dt.datetime, end: dt.datetime) -> CheckHistory:
     t = db.StateTransition
     history = CheckHistory()
-    found = _transitions_sqlite(session, start, end) if session.get_bind().dialect.name == "sqlite" else {}
-    if not found:
+    found = _transitions_sqlite(session, start, end) if session.get_bind().dialect.name == "sqlite" else None
+    if found is None:
         found = _transitions_as_numbers(session, start, end)
     for key, (times, codes) in found.items():
         if times.size > 1 and not (np.diff(times) >= 0).all():

@@ -119,7 +119,8 @@ class Meter:
         if key not in self._keys:
             q = quantum(window)
             whole = window.counted_before(self._at) / q if q else None
-            if whole is None or not (whole == np.floor(whole)).all() or (whole.size and whole.max() >= 2.0 ** 57):
+            # Whole quanta below 2**53 (68 years at 2**-22 s): their differences and sums are exact as floats too.
+            if whole is None or not (whole == np.floor(whole)).all() or (whole.size and whole.max() >= 2.0 ** 53):
                 self._keys[key] = None
             else:
                 keys = (whole.astype(np.int64) << DELTA_BITS) | self._code
