@@ -19,9 +19,9 @@ from noc_app.availability.intervals import Spans, Window, covered_by_at_least
 from noc_app.availability.public import PublicComponent, public_components
 from noc_app.availability.sla import SlaStanding, standing
 from noc_app.availability.states import State
-from noc_app.availability.timeline import (
-    Breakdown, Events, Levels, combine, from_steps, measure_combined, with_maintenance,
-)
+from noc_app.availability.steps import Steps, down_while, from_transitions, highest, with_maintenance
+from noc_app.availability.sweep import Meter
+from noc_app.availability.timeline import Breakdown, Levels
 from noc_app.impact.customers import BusinessHours
 from noc_app.impact.model import ImpactModel
 from noc_app.polling.gaps import gap_tolerance_s
@@ -72,10 +72,10 @@ def _ts(at: dt.datetime) -> float:
     return at.timestamp()
 
 
-def component_levels(topology: Topology, history: CheckHistory, start: float, end: float
-                     ) -> dict[str, Levels | None]:
+def component_steps(topology: Topology, history: CheckHistory, start: float, end: float
+                    ) -> dict[str, Steps | None]:
     """Each component's own state over [start, end); None for components without checks."""
-    out: dict[str, Levels | None] = {}
+    out: dict[str, Steps | None] = {}
     for comp in topology.components:
         if not comp.checks:
             out[comp.id] = None
@@ -91,9 +91,16 @@ def component_levels(topology: Topology, history: CheckHistory, start: float, en
                 tail = last + check.interval_s  # a result stands for one interval
             else:
                 tail = None
-            parts.append(from_steps(start, end, initial, times, states, tail))
-        out[comp.id] = with_maintenance(combine(parts), history.maintenance.get(comp.id, Spans.empty()))
+            parts.append(from_transitions(start, end, initial, times, states, tail))
+        out[comp.id] = with_maintenance(highest(parts), history.maintenance.get(comp.id, Spans.empty()))
     return out
+
+
+def component_levels(topology: Topology, history: CheckHistory, start: float, end: float
+                     ) -> dict[str, Levels | None]:
+    """``component_steps`` as nested spans (at least DEGRADED, ..., DOWN)."""
+    return {cid: None if steps is None else Levels.of(steps)
+            for cid, steps in component_steps(topology, history, start, end).items()}
 
 
 class _Reach:
@@ -128,14 +135,15 @@ class _Reach:
         return {ids[i] for i in indices if i < self.n}
 
 
-def _group_levels(model: ImpactModel, reach: _Reach, levels: dict[str, Levels | None]) -> dict[int, Levels]:
+def _group_steps(model: ImpactModel, reach: _Reach, steps: dict[str, Steps | None], start: float, end: float
+                 ) -> dict[int, Steps]:
     """A redundancy group is DOWN while fewer than ``need`` members are up.
 
     A member is not up while it, or anything it relies on, is DOWN or in
     maintenance. Groups inside a member's own dependencies are looked through
     (their members do not count), a simplification the rules do not need yet.
     """
-    out: dict[int, Levels] = {}
+    out: dict[int, Steps] = {}
     groups = model.groups
     if groups is None:
         return out
@@ -143,10 +151,10 @@ def _group_levels(model: ImpactModel, reach: _Reach, levels: dict[str, Levels | 
     for j, members in enumerate(groups.members):
         not_up = []
         for m in members:
-            parts = [levels[ids[i]] for i in reach.upstream_of(m).tolist() if i < reach.n and levels.get(ids[i])]
-            not_up.append(combine(parts).at_least[2] if parts else Spans.empty())
+            parts = [steps[ids[i]] for i in reach.upstream_of(m).tolist() if i < reach.n and steps.get(ids[i])]
+            not_up.append(highest(parts).at_least(State.MAINTENANCE) if parts else Spans.empty())
         down = covered_by_at_least(not_up, len(members) - int(groups.need[j]) + 1)
-        out[reach.n + j] = Levels((down, down, down, down))
+        out[reach.n + j] = down_while(down, start, end)
     return out
 
 
@@ -167,24 +175,22 @@ def compute_availability(topology: Topology, history: CheckHistory, start: dt.da
 
     model = ImpactModel.from_topology(topology)
     reach = _Reach(model)
-    ids = model.graph.ids
-    levels = component_levels(topology, history, t0, t1)
+    steps = component_steps(topology, history, t0, t1)
     index = model.graph.index
-    events: dict[int, Events] = {index[cid]: Events.of(lv) for cid, lv in levels.items() if lv is not None}
-    events.update({i: Events.of(lv) for i, lv in _group_levels(model, reach, levels).items()})
+    things = {index[cid]: s for cid, s in steps.items() if s is not None}
+    things.update(_group_steps(model, reach, steps, t0, t1))
+    meter = Meter(things)
     full = Window(Spans.of([t0], [t1]))
 
     def hours_of(c: CustomerSpec) -> BusinessHours:
         return BusinessHours(c.timezone, c.business_hours[0], c.business_hours[1], tuple(c.business_days))
 
-    windows: dict[BusinessHours, Window] = {}
+    windows: dict[BusinessHours | None, tuple[Window, str]] = {None: (full, AROUND_THE_CLOCK)}
 
     def window_for(hours: BusinessHours | None) -> tuple[Window, str]:
-        if hours is None:
-            return full, AROUND_THE_CLOCK
         if hours not in windows:
-            windows[hours] = Window(business_spans(hours, t0, t1))
-        return windows[hours], describe(hours)
+            windows[hours] = (Window(business_spans(hours, t0, t1)), describe(hours))
+        return windows[hours]
 
     # Which rows are in scope.
     chosen = customers_by_id[customer] if customer else None
@@ -205,20 +211,10 @@ def compute_availability(topology: Topology, history: CheckHistory, start: dt.da
     shared_hours = hours_of(chosen) if (business_hours and chosen is not None) else None
     by_id = {c.id: c for c in topology.components}
 
-    measured: dict[tuple, Breakdown | None] = {}
-
-    def breakdown_of(members: tuple[int, ...], hours: BusinessHours | None, window: Window) -> Breakdown | None:
-        # Customers relying on the same components (and hours) share one sweep.
-        key = (members, hours)
-        if key not in measured:
-            parts = [events[i] for i in members if i in events]
-            measured[key] = measure_combined(parts, window) if parts else None
-        return measured[key]
-
     def row(kind: str, rid: str, name: str, detail: str, members: tuple[int, ...],
             hours: BusinessHours | None, target: float | None = None) -> Row:
         window, label = window_for(hours)
-        breakdown = breakdown_of(members, hours, window)
+        breakdown = meter.measure(members, window, hours)
         sla = standing(target, breakdown) if (target is not None and breakdown is not None) else None
         return Row(kind, rid, name, detail, label, breakdown, sla)
 
@@ -226,6 +222,7 @@ def compute_availability(topology: Topology, history: CheckHistory, start: dt.da
         row("public", p.id, p.name, f"{len(p.components)} component{'s' if len(p.components) != 1 else ''}",
             reach.closure(p.components), shared_hours)
         for p in publics)
+    meter.measure_singles([index[cid] for cid in comp_ids], window_for(shared_hours)[0], shared_hours)
     component_rows = tuple(
         row("component", cid, by_id[cid].name, by_id[cid].group, (index[cid],), shared_hours)
         for cid in comp_ids)

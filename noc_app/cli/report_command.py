@@ -41,7 +41,7 @@ def add_parser(subparsers) -> None:
         parser.add_argument("--db", metavar="URL", help="database URL (default: NOC_DB_URL or the per-user SQLite file)")
         parser.add_argument("--config", metavar="FILE", help="topology file (default: the one stored in the database)")
         parser.add_argument("--tz", metavar="ZONE", help="the reader's timezone (default: this computer's)")
-        parser.set_defaults(run=run)
+        parser.set_defaults(run=run, short_lived=True)  # over in a second or two: no cyclic GC (cli/short_lived.py)
 
 
 def run(args: argparse.Namespace) -> int:

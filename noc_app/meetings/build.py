@@ -25,10 +25,13 @@ def opened(request: ReportRequest):
     """(session, topology): the topology from --config, else the one stored in the database."""
     from noc_app.storage.db import make_engine, session_factory
     from noc_app.storage.readers import read_topology
-    from noc_app.topology import load_topology
     from noc_app.workspace import prepare_database
 
-    topology = load_topology(request.config) if request.config else None  # a bad file fails first
+    topology = None
+    if request.config:  # a bad file fails first
+        from noc_app.topology import load_topology
+
+        topology = load_topology(request.config)
     engine = make_engine(request.db_url)
     try:
         prepare_database(engine)
