@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_review(args)
         if not run:
             return run_gui(args)
-        with short_lived(args, whole_process=argv is None):  # export: no cyclic GC (noc_app/cli/short_lived.py)
+        with short_lived(args, whole_process=argv is None):  # one-shot commands: no cyclic GC (cli/short_lived.py)
             return run(args)
     except KeyboardInterrupt:
         return 130

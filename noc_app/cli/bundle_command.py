@@ -22,7 +22,9 @@ def add_parser(subparsers) -> None:
     bundle.add_argument("--out", metavar="FILE", required=True, help="the bundle file to write")
     bundle.add_argument("--db", metavar="URL",
                         help="database URL (default: NOC_DB_URL or the per-user SQLite file)")
-    bundle.set_defaults(run=run_bundle)
+    # Over in a second or two: no cyclic GC from the imports on (cli/short_lived.py); write_bundle
+    # pauses the collector for its read on its own too, for the app's in-process bundles.
+    bundle.set_defaults(run=run_bundle, short_lived=True)
     review = subparsers.add_parser(
         "review", help="read-only review of a bundle: timeline, metrics, time-travel replay")
     review.add_argument("file", metavar="FILE", help="a bundle written by `bundle`")
@@ -42,13 +44,6 @@ def incident_number(text: str) -> int:
 
 
 def run_bundle(args: argparse.Namespace) -> int:
-    from noc_app.review.collector import collector_paused
-
-    with collector_paused():  # from the imports on (see there)
-        return _bundle(args)
-
-
-def _bundle(args: argparse.Namespace) -> int:
     from noc_app.review import BundleError, write_bundle
     from noc_app.review.writer import check_writable
     from noc_app.storage.db import make_engine, session_factory

@@ -10,7 +10,9 @@ export reads; the process ends right after.
 Only when the command is the whole process (``main()`` called with no
 argv): a test or the bench calling ``main.main([...])`` keeps its collector.
 Long-running commands (``poll``, ``statuspage --watch``, the GUI) never opt in:
-a command opts in with ``parser.set_defaults(short_lived=True)``.
+a command opts in with ``parser.set_defaults(short_lived=True)``: export, report, bundle,
+status and spof do. (``statuspage`` freezes its start-up heap instead: with ``--watch`` it runs
+for days.)
 """
 
 from __future__ import annotations

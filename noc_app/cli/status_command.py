@@ -13,12 +13,12 @@ def add_parser(subparsers) -> None:
     status = subparsers.add_parser("status", help="current statuses, probable causes, impacted customers")
     _common(status)
     status.add_argument("--json", action="store_true", help="one JSON object (the stable contract)")
-    status.set_defaults(run=run_status)
+    status.set_defaults(run=run_status, short_lived=True)  # cli/short_lived.py
     spof = subparsers.add_parser("spof", help="single points of failure ranked by customer weight")
     _common(spof)
     spof.add_argument("--json", action="store_true", help="JSON instead of a table")
     spof.add_argument("--limit", type=int, default=20, help="rows in the table (default 20)")
-    spof.set_defaults(run=run_spof)
+    spof.set_defaults(run=run_spof, short_lived=True)
 
 
 def _common(parser) -> None:
