@@ -50,6 +50,15 @@ def sla_table(rows: tuple[Row, ...]) -> Table:
                  numeric=(3, 4, 5))
 
 
+BREACHES_NAMED = 25  # a summary line, not the table: the SLA table below lists every one
+
+
+def breach_list(breached: list[Row]) -> str:
+    named = ", ".join(f"{r.name} ({r.id})" for r in breached[:BREACHES_NAMED])
+    more = len(breached) - BREACHES_NAMED
+    return named + (f" and {more} more (every one in the SLA table)" if more > 0 else "")
+
+
 def availability_document(result: Availability, clock: ReaderClock, generated_at: dt.datetime) -> Document:
     scope = (f"customer {result.customer}" if result.customer else f"group {result.group}" if result.group
              else "all components and customers")
@@ -64,8 +73,7 @@ def availability_document(result: Availability, clock: ReaderClock, generated_at
                       ("SLA at risk (no data)", str(sum(1 for r in result.customers if r.sla and r.sla.at_risk))),
                       ("80 % of budget used", str(sum(1 for r in result.customers if r.sla and r.sla.near)))))]
     if breached:
-        summary.append(Paragraph("SLA BREACHED: " + ", ".join(f"{r.name} ({r.id})" for r in breached),
-                                 tone="warning"))
+        summary.append(Paragraph("SLA BREACHED: " + breach_list(breached), tone="warning"))
     sections.append(Section("Summary", tuple(summary)))
     if any(r.sla for r in result.customers):
         sections.append(Section("SLA", (sla_table(result.customers),)))

@@ -53,6 +53,9 @@ def write_pdf(html: str, path: Path, title: str, footer: str = "") -> None:
     # Lay out in the writer's own pixels, so 10 pt text is 10 pt on paper.
     document.documentLayout().setPaintDevice(writer)
     document.setPageSize(QSizeF(page.width(), page.height()))
+    # Data tables a little denser on paper than on screen: a row of a 7-column table stays on one
+    # line, so 2,000 customers take ~50 pages instead of ~140 (and Qt lays out and paints far less).
+    document.setDefaultStyleSheet("table.data td, table.data th { font-size: 9pt; padding: 2px; }")
     document.setHtml(html)
     pages = max(1, document.pageCount())
 
