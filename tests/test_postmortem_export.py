@@ -89,6 +89,11 @@ def test_every_format_of_the_internal_report(incident, tmp_path, capsys):
             assert needed in flat, (fmt, needed)
         assert "INPROGRESS" not in flat
     assert "page 1 of" in texts["pdf"]
+    # The page-high chart starts a page of its own, its heading on top (never orphaned at a page foot).
+    pdf = tmp_path / "pm.pdf"
+    pages = int(re.search(r"page 1 of (\d+)", texts["pdf"]).group(1))
+    chart_page = next(n for n in range(1, pages + 1) if "Latency and availability" in pdf_text(pdf, n))
+    assert pdf_text(pdf, chart_page).lstrip().startswith("Latency and availability")
 
 
 @needs_poppler

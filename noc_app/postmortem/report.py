@@ -127,7 +127,8 @@ def _chart(facts: ReportFacts, png: bytes | None, omitted: int) -> Section:
     if omitted:
         caption += f" {omitted} more linked component{'s' if omitted != 1 else ''} not drawn."
     return Section("Latency and availability", (
-        Image(png, f"Latency and availability of {names} over the incident window", caption, CHART_WIDTH_PX),))
+        Image(png, f"Latency and availability of {names} over the incident window", caption, CHART_WIDTH_PX),),
+        new_page=True)
 
 
 TIMELINE_CHUNK = 50  # rows per timeline table: Qt lays out many small tables far faster than one long one

@@ -64,6 +64,7 @@ Block = Union[Paragraph, Facts, Table, Image, Rules]
 class Section:
     title: str
     blocks: tuple[Block, ...] = ()
+    new_page: bool = False  # on paper, start on a fresh page (a page-high chart: its heading stays with it)
 
 
 @dataclass(frozen=True)

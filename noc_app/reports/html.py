@@ -85,7 +85,8 @@ def to_html(document: Document) -> str:
     if document.meta:
         parts.append(_block(Facts(document.meta)))
     for section in document.sections:
-        parts.append(f"<h2>{_text(section.title)}</h2>")
+        style = ' style="page-break-before: always"' if section.new_page else ""
+        parts.append(f"<h2{style}>{_text(section.title)}</h2>")
         parts.extend(_block(block) for block in section.blocks)
     generated = document.generated_at.isoformat(timespec="seconds")
     footer = f"{_text(document.footer)} · " if document.footer else ""
