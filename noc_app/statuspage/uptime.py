@@ -32,6 +32,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from noc_app.availability.accounting import gap_tolerance_s
 from noc_app.availability.history import read_history
 from noc_app.availability.members import PublicMembers
 from noc_app.availability.states import State
@@ -89,11 +90,31 @@ class _Days:
                          measured * q, float(quanta[State.NO_DATA]) * q, float(quanta[State.MAINTENANCE]) * q)
 
 
-def _own(members: PublicMembers, things, ids, start: float, end: float, cuts: np.ndarray):
-    """The members' own states swept the same way (for "all DOWN"), with their count; None without any."""
+def _sweeps(members: PublicMembers, things, ids, start: float, end: float, cuts: np.ndarray, memo: dict):
+    """The members swept as the report counts them, and their own states swept the same way (for "all
+    DOWN"; the same sweep when no member relies on anything else), each with its count of members."""
+    steps = members.member_steps(things, ids)
+    pieces = counted_pieces(steps, start, end, cuts, memo) if steps else None
+    if pieces is None:
+        return None, None
     own = members.own_steps(things, ids)
-    pieces = counted_pieces(own, start, end, cuts) if own else None
-    return None if pieces is None else (pieces, len(own))
+    if len(own) == len(steps) and all(a is b for a, b in zip(own, steps)):
+        return (pieces, len(steps)), (pieces, len(own))
+    own_pieces = counted_pieces(own, start, end, cuts, memo) if own else None
+    return (pieces, len(steps)), None if own_pieces is None else (own_pieces, len(own))
+
+
+def _silent_before(members: PublicMembers, history, midnight: float, now: float) -> dict[str, float]:
+    """The checks whose no data (no result yet, or no poller since their last one) began before today,
+    and when: what the accounting's no-data tail (``component_steps``) puts into the finished days."""
+    out = {}
+    for check in members.topology.checks:
+        last = history.last_result.get(check.key)
+        if last is None:
+            out[check.key] = float("-inf")
+        elif now - last > gap_tolerance_s(check.interval_s) and last + check.interval_s < midnight:
+            out[check.key] = last + check.interval_s
+    return out
 
 
 def _unmeasured(dates: list[dt.date]) -> tuple[UptimeDay, ...]:
@@ -113,6 +134,8 @@ class UptimeTracker:
         self._q: float | None = None
         self._at_midnight: dict[str, State] = {}  # check key -> its confirmed state when today began
         self._past_inputs = None
+        self._newest = 0  # the newest transition id at the last full read
+        self._silent: dict[str, float] = {}
         self.full_runs = 0  # for tests and the bench: how often the whole window was read and swept
 
     def compute(self, session: Session, page: PageConfig, now: dt.datetime,
@@ -125,9 +148,10 @@ class UptimeTracker:
         if not full and time.monotonic() - self._full_at > self.full_every_s:
             full = self._inputs(session, bounds) != self._past_inputs
             self._full_at = time.monotonic()
-        if full:
-            return self._full(session, bounds, groups, key)
-        return self._today(session, bounds, groups)
+        if not full:
+            full = self._late(session, bounds) != self._past_inputs[1:]
+        out = None if full else self._today(session, bounds, groups)
+        return self._full(session, bounds, groups, key) if out is None else out
 
     def _full(self, session: Session, bounds: list[dt.datetime], groups: dict, key) -> dict[str, Uptime]:
         members = self._members = PublicMembers(read_topology(session))
@@ -139,17 +163,17 @@ class UptimeTracker:
         out: dict[str, Uptime] = {}
         self._past, self._past_quanta, self._groups, self._q = {}, {}, groups, None
         day_starts = None
+        memo: dict = {}
         for pid, ids in groups.items():
-            steps = members.member_steps(things, ids)
-            pieces = counted_pieces(steps, t0, t1, cuts) if steps else None
-            if pieces is None:
+            swept, own = _sweeps(members, things, ids, t0, t1, cuts, memo)
+            if swept is None:
                 self._past[pid] = past = _unmeasured(dates[:-1])
                 out[pid] = Uptime(past + _unmeasured(dates[-1:]), None, 0.0, past)
                 continue
+            self._q = q = swept[0][3]
             if day_starts is None:  # the midnights in whole quanta from the window's start
-                day_starts = np.concatenate([[0.0], (cuts - t0) / pieces[3]])
-            days = _Days((pieces, len(steps)), _own(members, things, ids, t0, t1, cuts), day_starts, len(dates))
-            self._q = pieces[3]
+                day_starts = np.concatenate([[0.0], (cuts - t0) / q])
+            days = _Days(swept, own, day_starts, len(dates))
             self._past[pid] = past = tuple(days.day(i, d) for i, d in enumerate(dates[:-1]))
             self._past_quanta[pid] = days.quanta[:-1].sum(axis=0)
             out[pid] = self._uptime(pid, past, days.day(len(dates) - 1, dates[-1]), days.quanta[-1], t1 - t0)
@@ -161,26 +185,30 @@ class UptimeTracker:
                 self._at_midnight[check.key] = State(int(states[before - 1]))
             elif check.key in history.initial:
                 self._at_midnight[check.key] = history.initial[check.key]
+        self._silent = _silent_before(members, history, midnight, t1)
         self._past_inputs = self._inputs(session, bounds)
         self._key, self._full_at = key, time.monotonic()
         self.full_runs += 1
         return out
 
-    def _today(self, session: Session, bounds: list[dt.datetime], groups: dict) -> dict[str, Uptime]:
+    def _today(self, session: Session, bounds: list[dt.datetime], groups: dict) -> dict[str, Uptime] | None:
+        """Today swept on the finished days kept; None when those no longer hold (a full read is due)."""
         members = self._members
         history = read_history(session, bounds[-2], bounds[-1], initial=self._at_midnight)
         t0, midnight, t1 = bounds[0].timestamp(), bounds[-2].timestamp(), bounds[-1].timestamp()
+        if _silent_before(members, history, midnight, t1) != self._silent:
+            return None  # a poller that stopped before midnight and is still away: its no data reaches back
         things = members.things(history, midnight, t1)
         today = bounds[-2].date()
         out: dict[str, Uptime] = {}
+        memo: dict = {}
         for pid, ids in groups.items():
-            steps = members.member_steps(things, ids)
             past = self._past[pid]
-            pieces = counted_pieces(steps, midnight, t1, np.zeros(0)) if steps else None
-            if pieces is None or pid not in self._past_quanta or pieces[3] != self._q:
+            swept, own = _sweeps(members, things, ids, midnight, t1, np.zeros(0), memo)
+            if swept is None or pid not in self._past_quanta or swept[0][3] != self._q:
                 out[pid] = Uptime(past + _unmeasured([today]), None, 0.0, past)
                 continue
-            days = _Days((pieces, len(steps)), _own(members, things, ids, midnight, t1, np.zeros(0)), np.zeros(1), 1)
+            days = _Days(swept, own, np.zeros(1), 1)
             out[pid] = self._uptime(pid, past, days.day(0, today), days.quanta[0], t1 - t0)
         return out
 
@@ -192,12 +220,21 @@ class UptimeTracker:
         return Uptime(past + (today,), None if share is None else 100.0 * share, breakdown.down_s, past,
                       breakdown)
 
-    @staticmethod
-    def _inputs(session: Session, bounds: list[dt.datetime]) -> tuple:
+    def _inputs(self, session: Session, bounds: list[dt.datetime]) -> tuple:
         """What the finished days depend on besides the topology: the transitions dated before today
-        (rows are only added, or purged: count and newest id tell) and the maintenance windows."""
-        t, w = db.StateTransition, db.MaintenanceWindow
+        (rows are only added, or purged: count and newest id tell; a count over the whole table, so
+        only every ``full_every_s``), then what ``_late`` tells on every rewrite."""
+        t = db.StateTransition
         transitions = session.execute(select(func.count(t.id), func.max(t.id)).where(t.at < bounds[-2])).one()
+        self._newest = transitions[1] or 0
+        return (tuple(transitions), *self._late(session, bounds))
+
+    def _late(self, session: Session, bounds: list[dt.datetime]) -> tuple:
+        """Cheap enough for every rewrite: transitions added since the full read but dated before
+        today (a poller reporting a gap it came back from; the id index bounds the scan), and the
+        maintenance windows touching the finished days."""
+        t, w = db.StateTransition, db.MaintenanceWindow
+        late = session.execute(select(func.count(t.id)).where(t.id > self._newest, t.at < bounds[-2])).scalar()
         windows = session.execute(select(func.count(w.id), func.max(w.starts_at), func.max(w.ends_at))
                                   .where(w.starts_at < bounds[-2], w.ends_at > bounds[0])).one()
-        return tuple(transitions), tuple(windows)
+        return late, tuple(windows)
