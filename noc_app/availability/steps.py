@@ -71,6 +71,8 @@ def from_transitions(start: float, end: float, initial: State, times: np.ndarray
     inside the period); ``states[i]`` from ``times[i]`` to the next. After
     ``no_data_from`` (its last result, when no poller runs now) it is NO_DATA.
     """
+    if len(times) == 0 and (no_data_from is None or no_data_from >= end):
+        return Steps.constant(initial, start, end)  # the usual check on a quiet day: the same arrays, sooner
     times = np.clip(np.asarray(times, dtype=np.float64), start, end)
     edges = np.concatenate([[start], times, [end]])
     codes = np.concatenate([[int(initial)], np.asarray(states, dtype=np.int8)]).astype(np.int8)
