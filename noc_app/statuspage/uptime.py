@@ -128,7 +128,6 @@ class UptimeTracker:
         self._key = None
         self._full_at = 0.0
         self._members: PublicMembers | None = None
-        self._groups: dict[str, tuple[str, ...]] = {}
         self._past: dict[str, tuple[UptimeDay, ...]] = {}
         self._past_quanta: dict[str, np.ndarray] = {}  # pid -> whole quanta per state over the finished days
         self._q: float | None = None
@@ -161,7 +160,7 @@ class UptimeTracker:
         cuts = np.array([b.timestamp() for b in bounds[1:-1]])
         dates = [b.date() for b in bounds[:-1]]
         out: dict[str, Uptime] = {}
-        self._past, self._past_quanta, self._groups, self._q = {}, {}, groups, None
+        self._past, self._past_quanta, self._q = {}, {}, None
         day_starts = None
         memo: dict = {}
         for pid, ids in groups.items():
