@@ -72,11 +72,14 @@ def _ts(at: dt.datetime) -> float:
     return at.timestamp()
 
 
-def component_steps(topology: Topology, history: CheckHistory, start: float, end: float
-                    ) -> dict[str, Steps | None]:
-    """Each component's own state over [start, end); None for components without checks."""
+def component_steps(topology: Topology, history: CheckHistory, start: float, end: float,
+                    components=None) -> dict[str, Steps | None]:
+    """Each component's own state over [start, end); None for components without checks.
+
+    ``components``: only these (ComponentSpecs of ``topology``), for a caller that knows the others.
+    """
     out: dict[str, Steps | None] = {}
-    for comp in topology.components:
+    for comp in topology.components if components is None else components:
         if not comp.checks:
             out[comp.id] = None
             continue

@@ -99,7 +99,10 @@ def _transitions_as_numbers(session: Session, start: dt.datetime, end: dt.dateti
             for key, times_text, codes_text in rows}
 
 
-def read_history(session: Session, start: dt.datetime, end: dt.datetime) -> CheckHistory:
+def read_history(session: Session, start: dt.datetime, end: dt.datetime,
+                 initial: dict[str, State] | None = None) -> CheckHistory:
+    """``initial``: each check's state at ``start`` when the caller knows it (the status page carries it
+    from its last full read to today's), so it is not looked up again."""
     t = db.StateTransition
     history = CheckHistory()
     found = _transitions_sqlite(session, start, end) if session.get_bind().dialect.name == "sqlite" else None
@@ -117,9 +120,12 @@ def read_history(session: Session, start: dt.datetime, end: dt.datetime) -> Chec
     c = db.Check
     before = (select(t.to_status).where(t.component_id == c.component_id, t.check_key == c.key, t.at < start)
               .order_by(t.at.desc()).limit(1).scalar_subquery())
-    for key, status in session.execute(select(c.key, before)):
-        if status is not None:
-            history.initial[key] = STATE_OF_STATUS.get(status, State.NO_DATA)
+    if initial is not None:
+        history.initial = dict(initial)
+    else:
+        for key, status in session.execute(select(c.key, before)):
+            if status is not None:
+                history.initial[key] = STATE_OF_STATUS.get(status, State.NO_DATA)
     for key, last in session.execute(
             select(db.CheckState.check_key, epoch(session, db.CheckState.last_result_at))
             .where(db.CheckState.last_result_at.is_not(None))):

@@ -71,6 +71,14 @@ def from_transitions(start: float, end: float, initial: State, times: np.ndarray
     inside the period); ``states[i]`` from ``times[i]`` to the next. After
     ``no_data_from`` (its last result, when no poller runs now) it is NO_DATA.
     """
+    if len(times) == 0:  # the usual check on a quiet day: the arrays the general case makes, sooner
+        if no_data_from is None or no_data_from >= end:
+            return Steps.constant(initial, start, end)
+        cut = max(float(no_data_from), start)
+        if cut <= start or int(initial) == int(State.NO_DATA) or end <= start:
+            return Steps.constant(State.NO_DATA, start, end)
+        return Steps(np.array([float(start), cut, float(end)]),
+                     np.array([int(initial), int(State.NO_DATA)], dtype=np.int8))
     times = np.clip(np.asarray(times, dtype=np.float64), start, end)
     edges = np.concatenate([[start], times, [end]])
     codes = np.concatenate([[int(initial)], np.asarray(states, dtype=np.int8)]).astype(np.int8)

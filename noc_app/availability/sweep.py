@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from noc_app.availability.intervals import Window
+from noc_app.availability.intervals import Spans, Window
 from noc_app.availability.steps import Steps, highest
 from noc_app.availability.timeline import Breakdown
 
@@ -80,10 +80,9 @@ class Meter:
         self.things = things
         at, code = [], []
         for steps in things.values():
-            delta = np.diff(PACKED[steps.states], prepend=0, append=0)  # at each edge: new piece minus old
-            moved = delta != 0
-            at.append(steps.edges[moved])
-            code.append(np.searchsorted(DELTAS, delta[moved]))
+            edges, changes = changes_of(steps)
+            at.append(edges)
+            code.append(changes)
         # All things' changes in one array, so a window turns them into keys in one go.
         self._at = np.concatenate(at) if at else np.zeros(0)
         self._code = np.concatenate(code) if code else np.zeros(0, dtype=np.int64)
@@ -141,3 +140,62 @@ def _sweep(keys: list[np.ndarray], window: Window) -> Breakdown:
         state += (counts >= floor).view(np.int8)
     quanta = np.bincount(state[:-1], weights=np.diff(keys >> DELTA_BITS), minlength=5)
     return _breakdown(total, quanta * quantum(window))
+
+
+def changes_of(steps: Steps) -> tuple[np.ndarray, np.ndarray]:
+    """One thing's changes: the edges where its packed indicators move, and which change (an index in DELTAS)."""
+    packed = PACKED[steps.states]
+    delta = np.empty(packed.size + 1, dtype=np.int64)  # at each edge: new piece minus old (np.diff's padding is slow)
+    delta[0] = packed[0] if packed.size else 0
+    delta[-1] = -packed[-1] if packed.size else 0
+    np.subtract(packed[1:], packed[:-1], out=delta[1:-1])
+    moved = delta != 0
+    return steps.edges[moved], np.searchsorted(DELTAS, delta[moved])
+
+
+_NO_CHANGE = int(np.searchsorted(DELTAS, 0))
+
+
+def counted_pieces(things: list[Steps], start: float, end: float, cuts: np.ndarray, changes: dict | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
+    """The sweep behind a row's breakdown, kept piece by piece: for the status page's days.
+
+    ``things`` cover [start, end); the period's ends and ``cuts`` (sorted,
+    inside the period) are added as changes that change nothing, so the
+    pieces cover the period. Returns, per piece between
+    consecutive changes: its start and its length in whole quanta, the packed
+    counts of things at least DEGRADED / NO_DATA / MAINTENANCE / DOWN, and the
+    quantum. Summing the lengths of one column over any split gives exactly
+    the integer the report's ``Meter`` sums over the whole period. None when
+    the times are off the grid (the report then falls back to floats).
+    """
+    window = Window(Spans.of([start], [end]))
+    q = quantum(window)
+    if q is None or len(things) > MOST_AT_ONCE:
+        return None
+    if changes is None:
+        changes = {}
+    for s in things:  # ``changes``: a caller's memo by id, when the same things are in several sweeps
+        if id(s) not in changes:
+            changes[id(s)] = (s, changes_of(s))
+    at, code = zip(*(changes[id(s)][1] for s in things)) if things else ((), ())
+    bounds = np.concatenate([[start], np.asarray(cuts, dtype=np.float64), [end]])
+    times = np.concatenate([*at, bounds])
+    whole = window.counted_before(times) / q
+    if not (whole == np.floor(whole)).all() or (whole.size and whole.max() >= 2.0 ** 53):
+        return None
+    codes = np.concatenate([*code, np.full(bounds.size, _NO_CHANGE, dtype=np.int64)]).astype(np.int64)
+    keys = np.sort((whole.astype(np.int64) << DELTA_BITS) | codes)
+    counts = np.cumsum(DELTAS[keys & ((1 << DELTA_BITS) - 1)])
+    quanta = keys >> DELTA_BITS
+    return quanta[:-1], np.diff(quanta), counts[:-1], q
+
+
+def breakdown_of(total: float, quanta: np.ndarray, q: float) -> Breakdown:
+    """A row's breakdown from whole quanta per state (UP first), as ``Meter`` makes it."""
+    return _breakdown(total, np.asarray(quanta, dtype=np.float64) * q)
+
+
+def at_least(counts: np.ndarray, state: int) -> np.ndarray:
+    """How many things were at ``state`` or above, from packed counts (DEGRADED = 1 ... DOWN = 4)."""
+    return (counts >> (16 * (state - 1))) & 0xFFFF

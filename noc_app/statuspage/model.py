@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from noc_app.availability.timeline import Breakdown
+
 
 @dataclass(frozen=True)
 class AffectedComponent:
@@ -65,6 +67,8 @@ class UptimeDay:
     down_s: float
     degraded_s: float
     measured_s: float  # time with data and outside maintenance: the denominator
+    no_data_s: float = 0.0
+    maintenance_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class Uptime:
     # ``days`` without today: the same object from one rewrite to the next while the day lasts,
     # so writers can cache what they made of it.
     past: tuple[UptimeDay, ...] = field(default=(), compare=False)
+    # The window's seconds per column, exactly as the availability report's public-component row counts them.
+    breakdown: Breakdown | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+
 from noc_app.statuspage.model import PageStatus
 from noc_app.statuspage.vocabulary import IMPACTS, SEVERITY
 
@@ -35,17 +37,19 @@ def rollup(own_statuses: Iterable[str]) -> str:
     return "operational"
 
 
-def rollup_counts(down: int, degraded: int, maintenance: int, known: int) -> str:
-    """``rollup`` from counts of member components (the uptime sweep keeps counts, not lists)."""
-    if known and down == known:
-        return "major_outage"
-    if down:
-        return "partial_outage"
-    if degraded:
-        return "degraded_performance"
-    if maintenance:
-        return "under_maintenance"
-    return "operational"
+#: ``rollup_codes``' answers, by index; -1 is no data (no member measured).
+ROLLUP_WORDS = ("operational", "degraded_performance", "under_maintenance", "partial_outage", "major_outage")
+
+
+def rollup_codes(down: np.ndarray, degraded: np.ndarray, maintenance: np.ndarray, known: np.ndarray
+                 ) -> np.ndarray:
+    """``rollup`` from counts of member components, for many moments at once (the uptime bars' pieces):
+    indices in ROLLUP_WORDS, -1 where no member was known."""
+    code = np.where(maintenance > 0, 2, 0)
+    code = np.where(degraded > 0, 1, code)  # the rule's order: degraded is named before maintenance
+    code = np.where(down > 0, 3, code)
+    code = np.where((known > 0) & (down == known), 4, code)
+    return np.where(known > 0, code, -1)
 
 
 def worst(statuses: Iterable[str]) -> str:

@@ -1,29 +1,25 @@
-"""90-day uptime per public component, time-weighted from confirmed transitions.
+"""90-day uptime per public component: the availability report's accounting, one bar per calendar day.
 
-Self-contained on purpose (the availability report has its own, richer
-accounting; the two may be unified later). The rules, as the page prints them:
+The seconds are the report's (``noc_app.availability``): a public component
+over a period has exactly the down, degraded, maintenance and no-data
+seconds, and the percentage, of the report's public-component row for the
+same period (poller gaps are no data, maintenance windows are maintenance,
+dependencies count). Each member is one step function, the highest state of
+what it relies on; one sweep of the members (``sweep.counted_pieces``) is
+cut at the page's local midnights. Its packed counts also say how many
+members are at least DOWN, DEGRADED, ... at each moment, from which the
+page's rule (``rules.rollup_codes``) names each piece; "all members DOWN"
+(major outage) is read, as the live status reads it, off the members' own
+states (a second sweep of those): a member down only through a dependency
+makes a partial outage. A day's status is the worst name it saw, "no data"
+when it saw none.
 
-* A check's state between two confirmed transitions is the one the first
-  set; before its first transition in the window it is that transition's
-  ``from_status``; a check without transitions in the window has been in its
-  current state all along. UNKNOWN (never measured) is *no data*.
-* A member component's status is the worst of its checks; the public
-  component's status at each moment is ``rules.rollup`` of its members.
-* Down time is time in partial or major outage; maintenance time and time
-  without data are left out of the denominator, never counted as up.
-  uptime % = 1 - down / (elapsed - maintenance - no data).
-* Days are calendar days in the page's time zone, today included.
-
-Poller gaps are not detected here (a stopped poller leaves the last state
-standing); the availability report accounts for them.
-
-``UptimeTracker`` caches the finished days: a ``--watch`` rewrite reads and
-sweeps only today's transitions; a full recompute runs when the day
-changes, the members change, or when a check made every ``full_every_s``
-finds that the finished days' inputs changed: a transition recorded late
-(dated before midnight), one removed, or a check without transitions in
-the window changing state. That check is one count query; the full sweep
-it replaces costs ~0.2 s of CPU on 1,000 checks x 90 days.
+``UptimeTracker`` keeps the finished days: a ``--watch`` rewrite reads only
+today's transitions (each check's state at midnight comes from the last
+full read) and sweeps today. A full read runs when the day changes, the
+members change, or when a check made every ``full_every_s`` finds that the
+finished days' inputs changed (a transition dated before midnight added or
+removed, a maintenance window changed). That check is two count queries.
 """
 
 from __future__ import annotations
@@ -31,100 +27,28 @@ from __future__ import annotations
 import datetime as dt
 import time
 import zoneinfo
-from collections import Counter, defaultdict
-from dataclasses import dataclass
 
-from sqlalchemy import Float, cast, func, select
+import numpy as np
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from noc_app.availability.accounting import gap_tolerance_s
+from noc_app.availability.history import read_history
+from noc_app.availability.members import PublicMembers
+from noc_app.availability.states import State
+from noc_app.availability.sweep import at_least, breakdown_of, counted_pieces
 from noc_app.statuspage.check_facts import CheckFacts, read_check_facts
 from noc_app.statuspage.config import PageConfig
 from noc_app.statuspage.model import Uptime, UptimeDay
-from noc_app.statuspage.rules import rollup_counts
+from noc_app.statuspage.rules import ROLLUP_WORDS, rollup_codes
 from noc_app.statuspage.vocabulary import SEVERITY
 from noc_app.storage import models as db
+from noc_app.storage.readers import read_topology
 
-_CHECK_RANK = {"DOWN": 4, "DEGRADED": 3, "MAINTENANCE": 2, "OK": 1, "UNKNOWN": 0}
-_DOWN = ("major_outage", "partial_outage")
 NO_DATA = "no_data"
-
-Event = tuple[float, str, str]  # (epoch seconds, check key, new status)
-
-
-@dataclass
-class _DayTally:
-    seconds: Counter
-
-    def day(self, date: dt.date) -> UptimeDay:
-        s = self.seconds
-        down = sum(s[c] for c in _DOWN)
-        measured = sum(v for c, v in s.items() if c not in (NO_DATA, "under_maintenance"))
-        seen = [c for c, v in s.items() if v > 0 and c != NO_DATA]
-        status = max(seen, key=lambda c: SEVERITY[c]) if seen else NO_DATA
-        return UptimeDay(date, status, down, s["degraded_performance"], measured)
-
-
-def sweep(members: dict[str, list[str]], initial: dict[str, str], events: list[Event],
-          bounds: list[float]) -> tuple[list[Counter], dict[str, str], str]:
-    """Seconds per public status in each [bounds[i], bounds[i+1]), the checks' final states, the final status.
-
-    ``members``: member component -> its check keys; ``events`` sorted by time,
-    only for these checks. Kept O(events): counts, not lists, per moment.
-    """
-    owner = {k: cid for cid, keys in members.items() for k in keys}
-    state = {k: initial.get(k, "UNKNOWN") for k in owner}
-    per_comp = {cid: Counter(state[k] for k in keys) for cid, keys in members.items()}
-    comp_status = {cid: _worst_check(c) for cid, c in per_comp.items()}
-    totals = Counter(comp_status.values())
-    n = len(members)
-
-    def klass() -> str:
-        known = n - totals["UNKNOWN"]
-        if known == 0:
-            return NO_DATA
-        return rollup_counts(totals["DOWN"], totals["DEGRADED"], totals["MAINTENANCE"], known)
-
-    tallies = [Counter() for _ in range(len(bounds) - 1)]
-    day, t, current, end = 0, bounds[0], klass(), bounds[-1]
-
-    def add(until: float) -> None:
-        nonlocal day, t
-        while t < until and day < len(tallies):
-            stop = min(until, bounds[day + 1])
-            tallies[day][current] += stop - t
-            t = stop
-            if stop == bounds[day + 1]:
-                day += 1
-
-    for at, key, new in events:
-        if at >= end:
-            break
-        if at > t:
-            add(at)
-        old = state.get(key)
-        if old is None or old == new:
-            continue
-        state[key] = new
-        cid = owner[key]
-        counts = per_comp[cid]
-        counts[old] -= 1
-        counts[new] += 1
-        status = _worst_check(counts)
-        if status != comp_status[cid]:
-            totals[comp_status[cid]] -= 1
-            totals[status] += 1
-            comp_status[cid] = status
-        current = klass()
-    add(end)
-    return tallies, state, current
-
-
-def _worst_check(counts: Counter) -> str:
-    best, rank = "UNKNOWN", -1
-    for status, n in counts.items():
-        if n > 0 and _CHECK_RANK.get(status, 0) > rank:
-            best, rank = status, _CHECK_RANK.get(status, 0)
-    return best
+_COLUMNS = 5  # the accounting states, UP .. DOWN (``State``)
+_MAJOR, _PARTIAL = ROLLUP_WORDS.index("major_outage"), ROLLUP_WORDS.index("partial_outage")
+_WORST_FIRST = sorted(range(len(ROLLUP_WORDS)), key=lambda i: -SEVERITY[ROLLUP_WORDS[i]])
 
 
 def day_bounds(now: dt.datetime, zone: str, days: int) -> list[dt.datetime]:
@@ -135,138 +59,181 @@ def day_bounds(now: dt.datetime, zone: str, days: int) -> list[dt.datetime]:
     return starts + [now]
 
 
+class _Days:
+    """One public component's sweep, cut into days: whole quanta per accounting state, and the names seen."""
+
+    def __init__(self, swept, own, day_starts: np.ndarray, n_days: int):
+        (starts, lengths, counts, self.q), members = swept
+        day = np.searchsorted(day_starts, starts, side="right") - 1
+        deg, nodata, maint, down = (at_least(counts, s) for s in (1, 2, 3, 4))
+        column = (deg > 0).astype(np.int64) + (nodata > 0) + (maint > 0) + (down > 0)
+        self.quanta = np.bincount(day * _COLUMNS + column, weights=lengths,
+                                  minlength=n_days * _COLUMNS).reshape(n_days, _COLUMNS).astype(np.int64)
+        word = rollup_codes(down, deg - nodata, maint - down, members - (nodata - maint))
+        word = np.where(word == _MAJOR, _PARTIAL, word)  # "all DOWN" is the members' own, below
+        self.seen = np.zeros((n_days, len(ROLLUP_WORDS)), dtype=bool)
+        shown = (lengths > 0) & (word >= 0)
+        self.seen[day[shown], word[shown]] = True
+        if own is None:
+            return
+        (o_starts, o_lengths, o_counts, _), members = own
+        o_deg, o_nodata, o_maint, o_down = (at_least(o_counts, s) for s in (1, 2, 3, 4))
+        o_word = rollup_codes(o_down, o_deg - o_nodata, o_maint - o_down, members - (o_nodata - o_maint))
+        major = (o_lengths > 0) & (o_word == _MAJOR)
+        self.seen[np.searchsorted(day_starts, o_starts[major], side="right") - 1, _MAJOR] = True
+
+    def day(self, i: int, date: dt.date) -> UptimeDay:
+        quanta, q = self.quanta[i], self.q
+        status = next((ROLLUP_WORDS[w] for w in _WORST_FIRST if self.seen[i, w]), NO_DATA)
+        measured = int(quanta.sum()) - int(quanta[State.NO_DATA]) - int(quanta[State.MAINTENANCE])
+        return UptimeDay(date, status, float(quanta[State.DOWN]) * q, float(quanta[State.DEGRADED]) * q,
+                         measured * q, float(quanta[State.NO_DATA]) * q, float(quanta[State.MAINTENANCE]) * q)
+
+
+def _sweeps(members: PublicMembers, things, ids, start: float, end: float, cuts: np.ndarray, memo: dict):
+    """The members swept as the report counts them, and their own states swept the same way (for "all
+    DOWN"; the same sweep when no member relies on anything else), each with its count of members."""
+    steps = members.member_steps(things, ids)
+    pieces = counted_pieces(steps, start, end, cuts, memo) if steps else None
+    if pieces is None:
+        return None, None
+    own = members.own_steps(things, ids)
+    if len(own) == len(steps) and all(a is b for a, b in zip(own, steps)):
+        return (pieces, len(steps)), (pieces, len(own))
+    own_pieces = counted_pieces(own, start, end, cuts, memo) if own else None
+    return (pieces, len(steps)), None if own_pieces is None else (own_pieces, len(own))
+
+
+def _silent_before(members: PublicMembers, history, midnight: float, now: float) -> dict[str, float]:
+    """The checks whose no data (no result yet, or no poller since their last one) began before today,
+    and when: what the accounting's no-data tail (``component_steps``) puts into the finished days."""
+    out = {}
+    for check in members.topology.checks:
+        last = history.last_result.get(check.key)
+        if last is None:
+            out[check.key] = float("-inf")
+        elif now - last > gap_tolerance_s(check.interval_s) and last + check.interval_s < midnight:
+            out[check.key] = last + check.interval_s
+    return out
+
+
+def _unmeasured(dates: list[dt.date]) -> tuple[UptimeDay, ...]:
+    return tuple(UptimeDay(d, NO_DATA, 0.0, 0.0, 0.0) for d in dates)
+
+
 class UptimeTracker:
     def __init__(self, days: int = 90, full_every_s: float = 600.0):
         self.days = days
         self.full_every_s = full_every_s
         self._key = None
-        self._past: dict[str, tuple[UptimeDay, ...]] = {}
-        self._at_today: dict[str, str] = {}
-        self._class_at_today: dict[str, str] = {}
         self._full_at = 0.0
-        self._past_sums: dict[str, tuple[float, float]] = {}  # pid -> (down, measured) of the past days
-        self._members = (None, None, None)  # (page, checks, (groups, members key)): same objects, same answer
-        self._quiet: tuple[str, ...] = ()  # checks without a transition in the window at the last full sweep
-        self._past_inputs = None  # what the finished days were swept from (see _past_inputs)
-        self.full_runs = 0  # for tests and the bench: how often the whole window was swept
+        self._members: PublicMembers | None = None
+        self._past: dict[str, tuple[UptimeDay, ...]] = {}
+        self._past_quanta: dict[str, np.ndarray] = {}  # pid -> whole quanta per state over the finished days
+        self._q: float | None = None
+        self._at_midnight: dict[str, State] = {}  # check key -> its confirmed state when today began
+        self._past_inputs = None
+        self._newest = 0  # the newest transition id at the last full read
+        self._silent: dict[str, float] = {}
+        self.full_runs = 0  # for tests and the bench: how often the whole window was read and swept
 
     def compute(self, session: Session, page: PageConfig, now: dt.datetime,
                 facts: CheckFacts | None = None) -> dict[str, Uptime]:
         bounds = day_bounds(now, page.time_zone, self.days)
         facts = facts or read_check_facts(session, now)
-        checks, current = facts.checks, facts.current
-        groups, members_key = self._groups(page, checks)
-        key = (bounds[-2], members_key)
+        groups = {p.id: p.members for p in page.components}
+        key = (bounds[-2], tuple(groups.items()), tuple((c, tuple(k)) for c, k in sorted(facts.checks.items())))
         full = key != self._key
         if not full and time.monotonic() - self._full_at > self.full_every_s:
-            full = self._inputs(session, bounds, current) != self._past_inputs
+            full = self._inputs(session, bounds) != self._past_inputs
             self._full_at = time.monotonic()
-        since = bounds[0] if full else bounds[-2]
-        events, first_from = self._events(session, since)
-        if full:
-            initial = {k: first_from.get(k, current.get(k, "UNKNOWN")) for ks in checks.values() for k in ks}
-            past_bounds = [b.timestamp() for b in bounds[:-1]]
-            cut = bounds[-2].timestamp()
-            past_events = _by_check([e for e in events if e[0] < cut])
-            self._past, self._past_sums, self._at_today, self._class_at_today = {}, {}, {}, {}
-            for pid, members in groups.items():
-                mine = _only(past_events, members)
-                tallies, final, klass = sweep(members, initial, mine, past_bounds)
-                self._past[pid] = past = tuple(_DayTally(t).day(b.date()) for t, b in zip(tallies, bounds[:-2]))
-                self._past_sums[pid] = (sum(d.down_s for d in past), sum(d.measured_s for d in past))
-                self._at_today.update(final)
-                self._class_at_today[pid] = klass
-            events = [e for e in events if e[0] >= cut]
-            self._quiet = tuple(sorted(k for k in initial if k not in first_from))
-            self._past_inputs = self._inputs(session, bounds, current)
-            first_from = {}  # every member check now has its state at today's start
-            self._key, self._full_at = key, time.monotonic()
-            self.full_runs += 1
-        start = None  # each check's state at midnight: only made when some component moved today
-        today_bounds = [bounds[-2].timestamp(), bounds[-1].timestamp()]
-        out = {}
-        today_events = _by_check(events)
-        for pid, members in groups.items():
-            mine = _only(today_events, members) if today_events else []
-            if mine or pid not in self._class_at_today:
-                if start is None:
-                    start = {k: self._at_today.get(k) or first_from.get(k, current.get(k, "UNKNOWN"))
-                             for ks in checks.values() for k in ks}
-                tallies, _, _ = sweep(members, start, mine, today_bounds)
-                today = tallies[0]
-            else:  # nothing happened today: the state at midnight has held since
-                today = Counter({self._class_at_today[pid]: today_bounds[1] - today_bounds[0]})
-            past = self._past.get(pid, ())
-            out[pid] = _uptime(past, _DayTally(today).day(bounds[-2].date()), self._past_sums.get(pid))
+        if not full:
+            full = self._late(session, bounds) != self._past_inputs[1:]
+        out = None if full else self._today(session, bounds, groups)
+        return self._full(session, bounds, groups, key) if out is None else out
+
+    def _full(self, session: Session, bounds: list[dt.datetime], groups: dict, key) -> dict[str, Uptime]:
+        members = self._members = PublicMembers(read_topology(session))
+        history = read_history(session, bounds[0], bounds[-1])
+        t0, midnight, t1 = bounds[0].timestamp(), bounds[-2].timestamp(), bounds[-1].timestamp()
+        things = members.things(history, t0, t1)
+        cuts = np.array([b.timestamp() for b in bounds[1:-1]])
+        dates = [b.date() for b in bounds[:-1]]
+        out: dict[str, Uptime] = {}
+        self._past, self._past_quanta, self._q = {}, {}, None
+        day_starts = None
+        memo: dict = {}
+        for pid, ids in groups.items():
+            swept, own = _sweeps(members, things, ids, t0, t1, cuts, memo)
+            if swept is None:
+                self._past[pid] = past = _unmeasured(dates[:-1])
+                out[pid] = Uptime(past + _unmeasured(dates[-1:]), None, 0.0, past)
+                continue
+            self._q = q = swept[0][3]
+            if day_starts is None:  # the midnights in whole quanta from the window's start
+                day_starts = np.concatenate([[0.0], (cuts - t0) / q])
+            days = _Days(swept, own, day_starts, len(dates))
+            self._past[pid] = past = tuple(days.day(i, d) for i, d in enumerate(dates[:-1]))
+            self._past_quanta[pid] = days.quanta[:-1].sum(axis=0)
+            out[pid] = self._uptime(pid, past, days.day(len(dates) - 1, dates[-1]), days.quanta[-1], t1 - t0)
+        self._at_midnight = {}
+        for check in members.topology.checks:
+            times, states = history.steps(check.key)
+            before = int(np.searchsorted(times, midnight, side="left"))
+            if before:
+                self._at_midnight[check.key] = State(int(states[before - 1]))
+            elif check.key in history.initial:
+                self._at_midnight[check.key] = history.initial[check.key]
+        self._silent = _silent_before(members, history, midnight, t1)
+        self._past_inputs = self._inputs(session, bounds)
+        self._key, self._full_at = key, time.monotonic()
+        self.full_runs += 1
         return out
 
-    def _inputs(self, session: Session, bounds: list[dt.datetime], current: dict[str, str]) -> tuple:
-        """What the finished days depend on besides the members: the transitions dated inside them
-        (rows are only added, or purged: count and newest id tell), and the current state of the
-        checks that had none in the window (it stands for their whole past)."""
-        column = db.StateTransition.at
-        count, newest = session.execute(
-            select(func.count(db.StateTransition.id), func.max(db.StateTransition.id))
-            .where(column >= bounds[0], column < bounds[-2])).one()
-        return count, newest, tuple(current.get(k, "UNKNOWN") for k in self._quiet)
+    def _today(self, session: Session, bounds: list[dt.datetime], groups: dict) -> dict[str, Uptime] | None:
+        """Today swept on the finished days kept; None when those no longer hold (a full read is due)."""
+        members = self._members
+        history = read_history(session, bounds[-2], bounds[-1], initial=self._at_midnight)
+        t0, midnight, t1 = bounds[0].timestamp(), bounds[-2].timestamp(), bounds[-1].timestamp()
+        if _silent_before(members, history, midnight, t1) != self._silent:
+            return None  # a poller that stopped before midnight and is still away: its no data reaches back
+        things = members.things(history, midnight, t1)
+        today = bounds[-2].date()
+        out: dict[str, Uptime] = {}
+        memo: dict = {}
+        for pid, ids in groups.items():
+            past = self._past[pid]
+            swept, own = _sweeps(members, things, ids, midnight, t1, np.zeros(0), memo)
+            if swept is None or pid not in self._past_quanta or swept[0][3] != self._q:
+                out[pid] = Uptime(past + _unmeasured([today]), None, 0.0, past)
+                continue
+            days = _Days(swept, own, np.zeros(1), 1)
+            out[pid] = self._uptime(pid, past, days.day(0, today), days.quanta[0], t1 - t0)
+        return out
 
-    def _groups(self, page: PageConfig, checks: dict[str, list[str]]) -> tuple[dict, tuple]:
-        """Public id -> {member -> its check keys}, and the key that says when members changed.
-        The publisher hands in the same ``page`` and ``checks`` objects while nothing changed."""
-        seen_page, seen_checks, made = self._members
-        if seen_page is page and seen_checks is checks:
-            return made
-        groups = {p.id: {cid: checks.get(cid, []) for cid in p.members} for p in page.components}
-        key = tuple((pid, tuple(sorted((c, tuple(k)) for c, k in m.items()))) for pid, m in groups.items())
-        self._members = (page, checks, (groups, key))
-        return groups, key
+    def _uptime(self, pid: str, past: tuple[UptimeDay, ...], today: UptimeDay, today_quanta: np.ndarray,
+                period_s: float) -> Uptime:
+        """The window's figures as the report's public row has them: its breakdown from the summed quanta."""
+        breakdown = breakdown_of(period_s, self._past_quanta[pid] + today_quanta, self._q)
+        share = breakdown.availability
+        return Uptime(past + (today,), None if share is None else 100.0 * share, breakdown.down_s, past,
+                      breakdown)
 
-    @staticmethod
-    def _events(session: Session, since: dt.datetime) -> tuple[list[Event], dict[str, str]]:
-        # Core rows, one pass: 90 days are ~20,000 rows, and ORM rows plus a second loop
-        # were half of this query's time.
-        rows = session.connection().execute(
-            select(cast(_epoch(session), Float), db.StateTransition.check_key, db.StateTransition.from_status,
-                   db.StateTransition.to_status)
-            .where(db.StateTransition.at >= since)
-            .order_by(db.StateTransition.at, db.StateTransition.id))
-        events: list[Event] = []
-        first: dict[str, str] = {}
-        for at, key, old, new in rows:
-            events.append((round(at, 3), key, new))  # julianday: ~20 µs noise
-            if key not in first:
-                first[key] = old
-        return events, first
+    def _inputs(self, session: Session, bounds: list[dt.datetime]) -> tuple:
+        """What the finished days depend on besides the topology: the transitions dated before today
+        (rows are only added, or purged: count and newest id tell; a count over the whole table, so
+        only every ``full_every_s``), then what ``_late`` tells on every rewrite."""
+        t = db.StateTransition
+        transitions = session.execute(select(func.count(t.id), func.max(t.id)).where(t.at < bounds[-2])).one()
+        self._newest = transitions[1] or 0
+        return (tuple(transitions), *self._late(session, bounds))
 
-
-def _epoch(session: Session):
-    """``at`` as epoch seconds computed by the database: 90 days of transitions is tens of
-    thousands of rows, and building a datetime per row was most of a full sweep's time."""
-    column = db.StateTransition.at
-    if session.get_bind().dialect.name == "sqlite":  # stored as naive UTC text
-        return (func.julianday(column) - 2440587.5) * 86400.0
-    return func.extract("epoch", column)  # numeric: cast to a float by the caller, not per row here
-
-
-def _by_check(events: list[Event]) -> dict[str, list[Event]]:
-    out: dict[str, list[Event]] = defaultdict(list)
-    for e in events:
-        out[e[1]].append(e)
-    return out
-
-
-def _only(by_check: dict[str, list[Event]], members: dict[str, list[str]]) -> list[Event]:
-    """The events of these members' checks, in time order (each list is already sorted)."""
-    mine = [e for ks in members.values() for k in ks for e in by_check.get(k, ())]
-    mine.sort(key=lambda e: e[0])  # stable: equal times keep their id order within a check
-    return mine
-
-
-def _uptime(past: tuple[UptimeDay, ...], today: UptimeDay, past_sums: tuple[float, float] | None = None) -> Uptime:
-    days = past + (today,)
-    if past_sums is None:
-        past_sums = (sum(d.down_s for d in past), sum(d.measured_s for d in past))
-    down = past_sums[0] + today.down_s  # summed in day order, as a sum over ``days`` would
-    measured = past_sums[1] + today.measured_s
-    percent = None if measured <= 0 else max(0.0, 100.0 * (1.0 - down / measured))
-    return Uptime(days, percent, down, past)
+    def _late(self, session: Session, bounds: list[dt.datetime]) -> tuple:
+        """Cheap enough for every rewrite: transitions added since the full read but dated before
+        today (a poller reporting a gap it came back from; the id index bounds the scan), and the
+        maintenance windows touching the finished days."""
+        t, w = db.StateTransition, db.MaintenanceWindow
+        late = session.execute(select(func.count(t.id)).where(t.id > self._newest, t.at < bounds[-2])).scalar()
+        windows = session.execute(select(func.count(w.id), func.max(w.starts_at), func.max(w.ends_at))
+                                  .where(w.starts_at < bounds[-2], w.ends_at > bounds[0])).one()
+        return late, tuple(windows)
