@@ -158,3 +158,25 @@ uses = ["web"]
     assert acme.breakdown.down_s == 900.0
     web = next(r for r in result.components if r.id == "web")
     assert web.breakdown.down_s == 0.0  # its own checks stayed green
+
+
+def test_a_row_limit_keeps_the_worst_rows_and_says_where_the_rest_is(day):
+    from noc_app.availability.document import availability_document
+    from noc_app.reader_time import ReaderClock
+    from noc_app.reports.document import Paragraph, Table
+
+    workspace, history, _ = day
+    result = compute_availability(workspace.topology, history, DAY, NEXT_DAY, now=NEXT_DAY)
+    whole = availability_document(result, ReaderClock.named("UTC"), NEXT_DAY)
+    short = availability_document(result, ReaderClock.named("UTC"), NEXT_DAY, row_limit=1)
+
+    def blocks(document, title):
+        return next(s for s in document.sections if s.title == title).blocks
+
+    tables = [b for b in blocks(whole, "Internal components") if isinstance(b, Table)]
+    assert len(tables[0].rows) == len(result.components) > 1
+    note, table = blocks(short, "Internal components")
+    assert isinstance(note, Paragraph) and f"of {len(result.components)}" in note.text
+    worst = min((r for r in result.components if r.breakdown), key=lambda r: r.breakdown.availability)
+    assert len(table.rows) == 1
+    assert table.rows[0][0] in (worst.id, f"{worst.name} ({worst.id})")

@@ -38,6 +38,26 @@ def _table(rows: tuple[Row, ...], caption: str, with_hours: bool) -> Table:
     return Table(headers, tuple(_cells(r, with_hours) for r in rows), caption=caption, numeric=(1, 2, 3, 4, 5, 6))
 
 
+def _worst_first(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    """Lowest availability first; rows never measured last (they have no figure to rank)."""
+    return tuple(sorted(rows, key=lambda r: (r.breakdown is None,
+                                             r.breakdown.availability if r.breakdown and
+                                             r.breakdown.availability is not None else 2.0, r.id)))
+
+
+def _most_used_first(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    return tuple(sorted(rows, key=lambda r: (-(r.sla.used_share if r.sla else 0.0), r.id)))
+
+
+def _limited(rows: tuple[Row, ...], limit: int | None, order, what: str) -> tuple[tuple[Row, ...], Paragraph | None]:
+    """``rows`` as they are, or the ``limit`` first by ``order`` with a line saying where the rest is."""
+    if limit is None or len(rows) <= limit:
+        return rows, None
+    return order(rows)[:limit], Paragraph(
+        f"Listed here: the {limit} {what}, of {len(rows)}; every row is in the html, md, csv and json "
+        "formats of this report.", "note")
+
+
 def sla_table(rows: tuple[Row, ...]) -> Table:
     cells = []
     for r in rows:
@@ -50,6 +70,9 @@ def sla_table(rows: tuple[Row, ...]) -> Table:
                  numeric=(3, 4, 5))
 
 
+# A PDF is read by a person: the worst rows of a big estate, not 100 pages of them (Qt lays out
+# and paints ~5,000 rows in ~8 s). Every other format carries every row.
+PDF_ROW_LIMIT = 100
 BREACHES_NAMED = 25  # a summary line, not the table: the SLA table below lists every one
 
 
@@ -59,7 +82,9 @@ def breach_list(breached: list[Row]) -> str:
     return named + (f" and {more} more (every one in the SLA table)" if more > 0 else "")
 
 
-def availability_document(result: Availability, clock: ReaderClock, generated_at: dt.datetime) -> Document:
+def availability_document(result: Availability, clock: ReaderClock, generated_at: dt.datetime,
+                          row_limit: int | None = None) -> Document:
+    """``row_limit``: at most that many rows per table, worst first, saying so (the PDF: see PDF_ROW_LIMIT)."""
     scope = (f"customer {result.customer}" if result.customer else f"group {result.group}" if result.group
              else "all components and customers")
     meta = (("Period", f"{clock.when(result.start)} → {clock.when(result.requested_end)}"),
@@ -75,14 +100,22 @@ def availability_document(result: Availability, clock: ReaderClock, generated_at
     if breached:
         summary.append(Paragraph("SLA BREACHED: " + breach_list(breached), tone="warning"))
     sections.append(Section("Summary", tuple(summary)))
-    if any(r.sla for r in result.customers):
-        sections.append(Section("SLA", (sla_table(result.customers),)))
     hours = result.business_hours
-    sections.append(Section("Customers", (_table(result.customers, "Per customer; times in minutes", hours),)))
-    sections.append(Section("Public components", (_table(result.public, "As the status page shows them; times in minutes",
-                                                         hours),)))
-    sections.append(Section("Internal components", (_table(result.components, "Per component, its own checks; times in minutes",
-                                                           hours),)))
+
+    def section(title: str, rows: tuple[Row, ...], what: str, table, order=_worst_first) -> Section:
+        shown, note = _limited(rows, row_limit, order, what)
+        return Section(title, ((note,) if note else ()) + (table(shown),))
+
+    with_sla = tuple(r for r in result.customers if r.sla)
+    if with_sla:
+        sections.append(section("SLA", with_sla, "customers with the most of their budget used", sla_table,
+                                _most_used_first))
+    sections.append(section("Customers", result.customers, "customers with the lowest availability",
+                            lambda rows: _table(rows, "Per customer; times in minutes", hours)))
+    sections.append(section("Public components", result.public, "public components with the lowest availability",
+                            lambda rows: _table(rows, "As the status page shows them; times in minutes", hours)))
+    sections.append(section("Internal components", result.components, "components with the lowest availability",
+                            lambda rows: _table(rows, "Per component, its own checks; times in minutes", hours)))
     sections.append(Section("Accounting rules", (accounting_rules(),)))
     return Document(title="Availability and SLA", generated_at=generated_at,
                     subtitle=f"{clock.when(result.start)} → {clock.when(result.requested_end)}",

@@ -52,7 +52,10 @@ def build_report(request: ReportRequest, clock: ReaderClock, period: Period | No
                 topology, read_history(session, period.start, min(period.end, now)), period.start, period.end,
                 now=now, customer=request.customer, group=request.group, business_hours=request.business_hours,
                 public=public_components(topology, None if request.config else session))
-            return availability_document(result, clock, now), availability_json(result, now)
+            from noc_app.availability.document import PDF_ROW_LIMIT
+
+            limit = PDF_ROW_LIMIT if request.fmt == "pdf" else None
+            return availability_document(result, clock, now, row_limit=limit), availability_json(result, now)
         if request.kind == "daily":
             from noc_app.meetings.daily import daily_document, read_daily
 
