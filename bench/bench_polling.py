@@ -34,8 +34,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -124,6 +126,7 @@ class Case:
     exit_code: int | None = None
     load: str = ""
     warnings: list[str] | None = None
+    trace: list[str] | None = None
 
     def line(self) -> str:
         lag = self.lag or {}
@@ -137,7 +140,8 @@ class Case:
                 f"CPU/1000 {self.cpu_per_1000:.2f} s (whole run {self.cpu_whole_per_1000:.2f} s)  "
                 f"RSS {'/'.join(f'{r:.0f}' for r in self.rss or [])} MB  "
                 f"all in DB: {self.all_in_db}  exit {self.exit_code}  load {self.load}"
-                + (f"\n      {len(self.warnings)} warnings, first: {self.warnings[0]}" if self.warnings else ""))
+                + (f"\n      {len(self.warnings)} warnings, first: {self.warnings[0]}" if self.warnings else "")
+                + "".join(f"\n      {line}" for line in self.trace or ()))
 
 
 def run_case(backend: str, url: str, fleet: FleetProcess, n: int, processes: int, seconds: float,
@@ -146,13 +150,15 @@ def run_case(backend: str, url: str, fleet: FleetProcess, n: int, processes: int
     config = work / f"topology-{n}.toml"
     write_topology(config, fleet, n)
     stats_file = work / f"stats-{backend}-{n}-{processes}.json"
+    trace_file = work / f"trace-{backend}-{n}-{processes}.json"
     command = [sys.executable, str(ROOT / "main.py"), "poll", "--config", str(config), "--db", url,
-               "--stats", str(stats_file), "--workers", str(workers)]
+               "--stats", str(stats_file), "--workers", str(workers), "--trace", str(trace_file)]
     if processes > 1:
         command += ["--processes", str(processes)]
     engine = create_engine(url)
     log = open(work / f"poll-{backend}-{n}.log", "w")
     started = time.monotonic()
+    started_unix = time.time()
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
 
     def samples() -> int:
@@ -202,7 +208,75 @@ def run_case(backend: str, url: str, fleet: FleetProcess, n: int, processes: int
     case.cpu_whole_per_1000 = (usage.ru_utime + usage.ru_stime) / max(1, total) * 1000
     written = stats.get("results_written")
     case.all_in_db = "?" if written is None else ("yes" if written == total else f"NO ({written} written, {total} rows)")
+    case.trace = summarise_traces(trace_file, processes, started_unix, case.first_round_s)
     return case
+
+
+PHASES = ("command_started", "imports_done", "open_workspace", "lease_refresh", "service_started", "first_round_started",
+          "first_round_done")
+
+
+def summarise_traces(trace_file: Path, processes: int, started_unix: float,
+                     first_round_s: float | None) -> list[str]:
+    """What each poller's ``--trace`` says: start-up phases, where the lag tail is, CPU by thread."""
+    files = [trace_file] + ([Path(f"{trace_file}.{i}") for i in range(processes)] if processes > 1 else [])
+    lines = []
+    for path in files:
+        try:
+            trace = json.loads(path.read_text())
+        except (OSError, ValueError):
+            lines.append(f"{path.name}: no trace")
+            continue
+        t0 = trace["t0_unix"] - started_unix  # trace clock -> seconds since the bench started the command
+        who = "supervisor" if processes > 1 and path == trace_file else f"pid {trace['pid']}"
+        phases, seen = [], set()
+        for span in trace["spans"]:
+            name = span["name"]
+            if name in PHASES and name not in seen:
+                seen.add(name)
+                if name == "command_started":
+                    phases.append(f"process start -> command {span.get('process_age_s') or 0:.2f} s")
+                else:
+                    end = t0 + span["at"] + span["s"]
+                    phases.append(f"{name} {'done ' if span['s'] else ''}at {end:.2f} s"
+                                  + (f" ({span['s']:.2f} s)" if span["s"] >= 0.01 else ""))
+        if first_round_s is not None and path == files[-1]:
+            phases.append(f"first round in the DB at {first_round_s:.2f} s")
+        lines.append(f"{who}: " + "; ".join(phases))
+        rows = trace["seconds"]
+        if not any(r["runs"] for r in rows):
+            continue
+        # The tail: seconds whose worst lag passed 0.5 s, and what ran in them.
+        bad = [r for r in rows if r.get("lag_max", 0) >= 0.5]
+        if bad:
+            around = []
+            for r in bad[:6]:
+                spans = sorted({sp["name"] for sp in trace["spans"]
+                                if sp["at"] <= r["t"] + 1 and sp["at"] + sp["s"] >= r["t"] - 1
+                                and sp["name"] not in ("command_started", "imports_done")})
+                around.append(f"t={t0 + r['t']:.0f}s max {r['lag_max']:.2f} s ({', '.join(spans) or 'nothing'})")
+            lines.append(f"  {len(bad)} s with a run >= 0.5 s late: " + "; ".join(around))
+        else:
+            lines.append("  no second of the run had a run 0.5 s late or more")
+        steady = [r for r in rows if "cpu_s" in r and r["first_runs"] == 0 and r["runs"]]
+        runs = sum(r["runs"] for r in steady)
+        threads: dict[str, float] = {}
+        for r in steady:
+            for name, v in r.get("threads_cpu_s", {}).items():
+                threads[name] = threads.get(name, 0.0) + v
+        if runs:
+            lines.append("  CPU per 1,000 runs after the first round, by thread: " + ", ".join(
+                f"{name} {v / runs * 1000:.3f}" for name, v in sorted(threads.items(), key=lambda x: -x[1])
+                if v / runs * 1000 >= 0.001))
+        gc_ms = [sum(r.get("gc_ms", [0, 0, 0])[g] for r in rows) for g in range(3)]
+        stalls = trace["stalls"]
+        worst = max((s["ms"] for s in stalls), default=0)
+        lines.append(f"  GC {gc_ms[0]:.0f} / {gc_ms[1]:.0f} / {gc_ms[2]:.0f} ms (gen 0/1/2, whole run); "
+                     f"{len(stalls)} stalls >= 100 ms, worst {worst:.0f} ms; "
+                     f"longest write {max((sp['s'] for sp in trace['spans'] if sp['name'] == 'write'), default=0):.2f} s, "
+                     f"lease refresh {max((sp['s'] for sp in trace['spans'] if sp['name'] == 'lease_refresh'), default=0):.2f} s, "
+                     f"retention {max((sp['s'] for sp in trace['spans'] if sp['name'] == 'retention'), default=0):.2f} s")
+    return lines
 
 
 def main() -> None:
@@ -213,6 +287,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="measurement window per case (default 30)")
     parser.add_argument("--workers", type=int, default=16, help="poll --workers (default 16)")
     parser.add_argument("--ports", type=int, default=4, help="fleet listening ports")
+    parser.add_argument("--keep", metavar="DIR", help="copy the traces, stats and logs here")
     args = parser.parse_args()
     counts = [int(x) for x in args.checks.split(",") if x.strip()]
     process_counts = [int(x) for x in args.processes.split(",") if x.strip()]
@@ -239,6 +314,10 @@ def main() -> None:
                             url = server.create_database(f"bench_{n}_{p}")
                         case = run_case(backend, url, fleet, n, p, args.seconds, args.workers, work)
                         print(case.line(), flush=True)
+                        if args.keep:
+                            Path(args.keep).mkdir(parents=True, exist_ok=True)
+                            for f in work.glob(f"*-{backend}-{n}*"):
+                                shutil.copy(f, args.keep)
                         time.sleep(2)
         finally:
             if server is not None:

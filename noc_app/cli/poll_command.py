@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import signal
 import sys
 import threading
@@ -31,6 +32,10 @@ def add_parser(subparsers) -> None:
                         help="run N poller processes sharing the checks (one per core; default 1)")
     parser.add_argument("--stats", metavar="FILE",
                         help="at exit, write JSON: checks run, scheduling lag p50/p99, CPU, memory")
+    parser.add_argument("--trace", metavar="FILE",
+                        help="at exit, write JSON: per second of the run the scheduling lag, CPU per thread, "
+                             "GC time and stalls, and when each sync, write, lease renewal and "
+                             "retention ran (for diagnosis; with --processes N, FILE.0 .. FILE.N-1 too)")
     # Set by the --processes supervisor on its children: how many share the checks from the start.
     parser.add_argument("--share-with", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--synced", action="store_true", help=argparse.SUPPRESS)  # the supervisor synced it
@@ -38,10 +43,38 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.trace:
+        from noc_app.polling import trace
+
+        trace.install()
+        trace.mark("command_started", process_age_s=_process_age_s())
+    try:
+        return _run(args)
+    finally:
+        if args.trace:
+            trace.ACTIVE.write(args.trace)
+            trace.uninstall()
+
+
+def _process_age_s() -> float | None:
+    """Seconds since this process started (interpreter start-up and imports included), from /proc."""
+    try:
+        with open("/proc/self/stat") as f:
+            started_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+    except (OSError, IndexError, ValueError):
+        return None
+    return round(uptime - started_ticks / os.sysconf("SC_CLK_TCK"), 3)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from noc_app.polling import trace
     from noc_app.polling.leases import LeaseManager
     from noc_app.polling.service import PollingService, poll_once
     from noc_app.workspace import open_workspace
 
+    trace.mark("imports_done")
     if args.workers < 1:
         raise CliError("error: --workers must be at least 1", EXIT_USAGE)
     if args.lease < 1:
@@ -57,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
 
         return run_processes(args)
     started = time.monotonic()
-    workspace = open_workspace(args.config, args.db, sync=not args.synced)
+    with trace.span("open_workspace", synced=not args.synced):
+        workspace = open_workspace(args.config, args.db, sync=not args.synced)
     try:
         if args.once:
             for result in poll_once(workspace, args.workers, on_error=_warn):
@@ -80,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
 
         service.listeners.append(show)
         service.start()
+        trace.mark("service_started", checks=len(workspace.topology.checks))
         # What start-up made (topology, state machines, imported modules) lives
         # as long as the process: keep the collector from walking it again
         # and again while the checks churn out short-lived objects.

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from noc_app.cli.errors import EXIT_USAGE, CliError
-from noc_app.polling import run_stats
+from noc_app.polling import run_stats, trace
 from noc_app.polling.processes import child_command, supervise
 from noc_app.storage.db import resolve_db_url
 from noc_app.workspace import open_workspace
@@ -26,7 +26,8 @@ def run_processes(args: argparse.Namespace) -> int:
         raise CliError("error: --processes needs a database the processes share; "
                        "give --db sqlite:///PATH or a PostgreSQL URL", EXIT_USAGE)
     # Bad input fails here, once, before any child starts; schema and topology sync done once.
-    workspace = open_workspace(args.config, args.db)
+    with trace.span("open_workspace", synced=True):
+        workspace = open_workspace(args.config, args.db)
     try:
         count = len(workspace.topology.checks)
         shown_url = workspace.engine.url.render_as_string()  # password hidden
@@ -42,6 +43,8 @@ def run_processes(args: argparse.Namespace) -> int:
             poll_args.append("--json")
         if args.stats:
             poll_args += ["--stats", _part(args.stats, i)]
+        if args.trace:
+            poll_args += ["--trace", _part(args.trace, i)]
         commands.append(child_command(poll_args))
     if not args.json:
         print(f"polling {count} checks into {shown_url} with {args.processes} processes; Ctrl-C stops", flush=True)

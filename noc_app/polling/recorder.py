@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.checks.result import CheckResult
 from noc_app.live.change_hints import notify_changes
+from noc_app.polling import trace
 from noc_app.polling.state import Outcome, Transition
 from noc_app.storage import models as db
 from noc_app.storage.write_failures import WalSizeGuard, describe_write_failure, relieve_full_disk
@@ -126,7 +127,7 @@ class ResultRecorder:
             while self._backlog:
                 batch = self._backlog[: self._batch_size]
                 try:
-                    with self._factory() as session, session.begin():
+                    with trace.span("write", rows=len(batch)), self._factory() as session, session.begin():
                         write_batch(session, batch)
                         # Shared desktops wake on this (delivered at commit); no-op on SQLite.
                         notify_changes(session)

@@ -3,11 +3,16 @@
 - Each check has its own due time. At start every check is due at once
   (``start_spread_s``, default 0): the pool runs them all as fast as it
   can, so a wall that starts shows the whole picture within seconds, not
-  UNKNOWN for an interval. The second run then lands at a random moment
-  within one interval of the first, so from then on the checks' phases are
-  uniform over the whole interval and each round is an even stream, not a
-  start-up burst repeated every interval (10,000 checks due in the same 2 s
-  every 10 s would need five times the sustained rate).
+  UNKNOWN for an interval. The second runs are placed once the first round
+  is out (its last first run has a worker), each at a random
+  moment within one interval of that, so from then on the checks' phases
+  are uniform over the whole interval and each round is an even stream,
+  not a start-up burst repeated every interval (10,000 checks due in the
+  same 2 s every 10 s would need five times the sustained rate). Placed
+  from the end of the round, not from each check's own first run: second
+  runs falling due while the pool is still busy with first runs all wait
+  for the round, then run late in one pile (with 10,000 checks the round
+  takes about an interval, and most second runs were seconds late).
 - At most one run of a check is in flight; a slow endpoint holds one worker
   for at most its timeout and never delays the other checks' due times.
 - Due times advance from the *scheduled* time, not the finish time, so
@@ -59,6 +64,7 @@ from dataclasses import dataclass, field
 
 from noc_app.checks.result import CheckResult
 from noc_app.domain import Status
+from noc_app.polling import trace
 from noc_app.polling.state import CheckStateMachine, Outcome
 from noc_app.topology.model import CheckSpec
 
@@ -146,6 +152,8 @@ class Scheduler:
         self._fast_down: set[str] = set()  # confirmed failing, sampled every down_every_s
         self._in_flight: set[str] = set()
         self._unphased: set[str] = set()  # first run pending: the next one picks the steady phase
+        self._first_waiting: set[str] = set()  # first run not started on a worker yet: the round is under way
+        self._parked: list[str] = []  # first run done during the round: phase picked when the round is out
         self._confirming: set[str] = set()  # a change awaits confirmation: re-checks under way
         self._active: set[str] = set(self._checks)  # shared mode: the checks this poller leases
         self._cond = threading.Condition()
@@ -170,6 +178,7 @@ class Scheduler:
                 self._active = set(active) & set(self._checks)
             for key in self._active:
                 self._unphased.add(key)
+                self._first_waiting.add(key)
                 self._push(now + self._jitter(key), key)
         self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="check")
         self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
@@ -212,6 +221,9 @@ class Scheduler:
         now = self._clock()
         with self._cond:
             keys = set(keys) & set(self._checks)
+            # Checks handed back do not hold up the round of those we keep.
+            self._unphased &= keys
+            self._first_waiting &= keys
             for key in keys - self._active:
                 spec = self._checks[key]
                 machine = CheckStateMachine(spec.key, spec.component_id, spec.retries)
@@ -219,10 +231,13 @@ class Scheduler:
                     machine.seed(seeds[key].status, seeds[key].since)
                 self._machines[key] = machine
                 self._unphased.add(key)
+                self._first_waiting.add(key)
                 self._confirming.discard(key)
                 self._slot.pop(key, None)
                 self._push(now + self._jitter(key), key)
             self._active = keys
+            if not self._first_waiting:
+                self._release_parked(now)
             self._cond.notify()
 
     @property
@@ -301,7 +316,16 @@ class Scheduler:
     def _execute(self, key: str, due: float) -> None:
         spec = self._checks[key]
         started = self._clock()
-        self.stats.record(max(0.0, started - due), key in self._unphased)
+        first = key in self._unphased
+        if key in self._first_waiting:
+            with self._cond:
+                self._first_waiting.discard(key)
+                if not self._first_waiting:  # the last first run of the round has a worker
+                    self._release_parked(started)
+                    self._cond.notify()
+        self.stats.record(max(0.0, started - due), first)
+        if trace.ACTIVE is not None:
+            trace.ACTIVE.record_run(started, max(0.0, started - due), first)
         outcome = None
         try:
             result = self._run_check(spec)
@@ -334,26 +358,47 @@ class Scheduler:
                     self._confirming.discard(key)
                     self._fast_down.discard(key)
                     if key in self._unphased:
-                        # Any offset drawn uniformly over one interval makes the
-                        # phase uniform, whatever the start-up jitter was. From
-                        # the actual start: after an overloaded start-up burst,
-                        # offsets from the due time would mostly be past already
-                        # and the burst would repeat.
-                        next_due = started + self._rng.uniform(0, spec.interval_s)
                         self._unphased.discard(key)
+                        if not self._unphased:
+                            trace.mark("first_round_done")
+                        if self._first_waiting:
+                            # First runs still wait for a worker: the phase is
+                            # drawn when the last one starts (``_release_parked``).
+                            self._parked.append(key)
+                            next_due = None
+                        else:
+                            # Any offset drawn uniformly over one interval makes the
+                            # phase uniform, whatever the start-up jitter was. From
+                            # now, not the due time: after an overloaded start-up,
+                            # offsets from the due time would mostly be past already.
+                            next_due = finished + self._rng.uniform(0, spec.interval_s)
                     elif key in self._slot:
                         next_due = self._slot.pop(key)
                         while next_due < finished:  # extra runs outlasted the slot
                             next_due += spec.interval_s
                     else:
                         next_due = due + spec.interval_s
-                    if next_due < finished:
+                    if next_due is not None and next_due < finished:
                         next_due = finished
                 self._in_flight.discard(key)
-                if not self._stopping and key in self._active:
+                if next_due is not None and not self._stopping and key in self._active:
                     wake = self._push(next_due, key) or wake
                 if wake:
                     self._cond.notify()
+
+    def _release_parked(self, now: float) -> None:
+        """The first round is out (every first run has started): steady phases for the checks that ran.
+
+        Each is due at a moment drawn uniformly over one interval from now
+        (called with the lock held).
+        """
+        parked, self._parked = self._parked, []
+        if self._stopping or not parked:
+            return
+        for key in parked:
+            if key in self._active and key not in self._in_flight:
+                self._push(now + self._rng.uniform(0, self._checks[key].interval_s), key)
+        trace.mark("first_round_started", parked=len(parked))
 
     def _may_sample_fast(self, key: str, spec: CheckSpec) -> bool:
         """Room for another fast-sampled failing check? (called with the lock held)"""

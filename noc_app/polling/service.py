@@ -20,6 +20,7 @@ from noc_app.checks.session import thread_local_session
 from noc_app.incidents.automation import IncidentAutomation
 from noc_app.polling.correlate import related_checks
 from noc_app.polling.gaps import record_gaps
+from noc_app.polling import trace
 from noc_app.polling.leases import LeaseManager
 from noc_app.polling.retention import run_retention
 from noc_app.polling.recorder import ResultRecorder, write_batch
@@ -95,7 +96,8 @@ class PollingService:
         # headless poller does it now, so the states it takes over include
         # them; the GUI's writer thread does it first thing (never the GUI thread).
         if self.leases is not None:
-            self.replay_spool()
+            with trace.span("spool_replay"):
+                self.replay_spool()
             self.recorder.start()
         else:
             self.recorder.start(first=self.replay_spool)
@@ -107,7 +109,8 @@ class PollingService:
             self._record_gaps()
             self.scheduler.start()
             return self
-        held, seeds = self.leases.refresh()
+        with trace.span("lease_refresh"):
+            held, seeds = self.leases.refresh()
         self.scheduler.start(active=set())
         self.scheduler.set_active(held, seeds)
         self._lease_thread = threading.Thread(target=self._renew_leases, name="leases", daemon=True)
@@ -126,7 +129,8 @@ class PollingService:
         period = self.leases.lease_s / 3
         while not self._stop.wait(period):
             try:
-                held, seeds = self.leases.refresh()
+                with trace.span("lease_refresh"):
+                    held, seeds = self.leases.refresh()
             except SQLAlchemyError as exc:
                 # Keep polling what we hold; if the outage outlasts the lease,
                 # another poller takes over and we drop the rows next round.
@@ -148,13 +152,15 @@ class PollingService:
         next_retention = time.monotonic() + RETENTION_EVERY_S
         while not self._stop.wait(self._automation_s):
             try:
-                automation.tick()
+                with trace.span("automation"):
+                    automation.tick()
             except SQLAlchemyError as exc:
                 self._on_error(f"incident automation skipped a round: {self._why(exc)}")
             if time.monotonic() >= next_retention:
                 next_retention = time.monotonic() + RETENTION_EVERY_S
                 try:
-                    run_retention(self.workspace.sessions)
+                    with trace.span("retention"):
+                        run_retention(self.workspace.sessions)
                 except SQLAlchemyError as exc:
                     self._on_error(f"history rollup skipped a round: {self._why(exc)}")
 
