@@ -34,7 +34,7 @@ def test_trace_has_lag_per_second_cpu_per_thread_and_the_housekeeping_spans(tmp_
     # start-up phases, the first round, the writes and the lease renewals (every lease / 3 = 1 s)
     assert {"command_started", "imports_done", "open_workspace", "lease_refresh", "service_started", "first_round_done",
             "write"} <= names, names
-    assert sum(1 for span in trace["spans"] if span["name"] == "lease_refresh") >= 3
+    assert sum(1 for span in trace["spans"] if span["name"] == "lease_refresh") >= 2  # start + renewals
     rows = trace["seconds"]
     assert sum(r["first_runs"] for r in rows) == 4
     steady = [r for r in rows if r["runs"]]
