@@ -17,7 +17,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from noc_app.checks import run_check
 from noc_app.checks.result import CheckResult
 from noc_app.checks.session import thread_local_session
-from noc_app.incidents.automation import IncidentAutomation
 from noc_app.polling.correlate import related_checks
 from noc_app.polling.gaps import record_gaps
 from noc_app.polling import trace
@@ -148,9 +147,15 @@ class PollingService:
         escalations even with nobody at a desk; every minute, raw samples are
         rolled up and old ones purged so the database stays bounded.
         """
-        automation = IncidentAutomation(self.workspace.sessions)
+        automation = None
         next_retention = time.monotonic() + RETENTION_EVERY_S
         while not self._stop.wait(self._automation_s):
+            if automation is None:
+                # Imported at the first tick, not at start: the incident package is
+                # a third of the poller's imports and the first round waits for none of it.
+                from noc_app.incidents.automation import IncidentAutomation
+
+                automation = IncidentAutomation(self.workspace.sessions)
             try:
                 with trace.span("automation"):
                     automation.tick()
