@@ -142,3 +142,32 @@ def test_checks_handed_back_during_the_first_round_do_not_hold_up_the_others() -
         finally:
             scheduler.stop(wait=False)
     assert scheduler.active == kept
+
+
+def test_steady_runs_start_together_on_the_phase_grid_and_on_time() -> None:
+    from noc_app.polling.scheduler import PHASE_GRID_S
+
+    with HTTPTestServer() as srv:
+        srv.add("/ok", 200, "ok")
+        specs = [spec(f"g{i}", srv.url("/ok"), interval_s=1.0) for i in range(40)]
+        starts: list[float] = []
+
+        def timed_check(s):
+            starts.append(time.monotonic())
+            return run_check(s, thread_local_session(8))
+
+        scheduler = Scheduler(specs, timed_check, Timeline(), workers=8)
+        scheduler.start()
+        try:
+            time.sleep(1.5)  # the first round and the second runs find their phases
+            del starts[:]
+            time.sleep(2.0)
+        finally:
+            scheduler.stop(wait=False)
+    assert len(starts) >= 60
+    # Spread at random the starts would fall anywhere between two grid points;
+    # on the grid they come right at one (a few ms for the wake-up and the pool).
+    offsets = sorted(t % PHASE_GRID_S for t in starts)
+    near = sum(1 for o in offsets if o < 0.05)
+    assert near >= 0.9 * len(offsets), offsets
+    assert max(scheduler.stats.steady_lag_ms) < 200

@@ -38,7 +38,9 @@ def add_parser(subparsers) -> None:
                              "retention ran (for diagnosis; with --processes N, FILE.0 .. FILE.N-1 too)")
     # Set by the --processes supervisor on its children: how many share the checks from the start.
     parser.add_argument("--share-with", type=int, default=1, help=argparse.SUPPRESS)
-    parser.add_argument("--synced", action="store_true", help=argparse.SUPPRESS)  # the supervisor synced it
+    # Set by the supervisor too: start (imports, topology file) at once, but touch the
+    # database only once the supervisor says on stdin that it prepared and synced it.
+    parser.add_argument("--await-sync", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(run=run)
 
 
@@ -98,8 +100,18 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_processes(args)
     started = time.monotonic()
-    with trace.span("open_workspace", synced=not args.synced):
-        workspace = open_workspace(args.config, args.db, sync=not args.synced)
+    config = args.config
+    if args.await_sync:
+        from noc_app.polling.processes import SYNCED
+        from noc_app.topology import load_topology
+
+        with trace.span("load_topology"):
+            config = load_topology(args.config)
+        with trace.span("await_sync"):
+            if sys.stdin.readline().strip() != SYNCED:
+                return 0  # the supervisor gave up (its error says why) or is stopping: nothing to do
+    with trace.span("open_workspace", synced=not args.await_sync):
+        workspace = open_workspace(config, args.db, sync=not args.await_sync)
     try:
         if args.once:
             for result in poll_once(workspace, args.workers, on_error=_warn):
@@ -134,6 +146,14 @@ def _run(args: argparse.Namespace) -> int:
             except BrokenPipeError:
                 silence_stdout()
                 stop.set()
+        # The first round makes more that lives as long as the process (each
+        # check's prepared request, connection, result history): frozen too,
+        # or every full collection walks it again (0.3 s each at 5,000 checks).
+        while not stop.wait(0.25):
+            if service.scheduler.first_round.is_set():
+                gc.freeze()
+                gc.set_threshold(10_000, 10, 10)
+                break
         stop.wait()
         # Nothing measured is dropped: in-flight checks finish, results are
         # written (or kept in the spool when the database refuses them).
