@@ -1,4 +1,8 @@
-"""``poll --processes N``: prepare the database once, then N child pollers share the checks.
+"""``poll --processes N``: N child pollers share the checks; the database is prepared once.
+
+The children start at once (imports, reading the topology file) while this
+process prepares the schema and syncs the topology; they touch the database
+only when told it is ready.
 
 The supervising itself (signals, exit codes) is ``noc_app.polling.processes``;
 this is the command-line side: refuse what cannot be shared, build the
@@ -16,8 +20,9 @@ from sqlalchemy.exc import ArgumentError
 
 from noc_app.cli.errors import EXIT_USAGE, CliError
 from noc_app.polling import run_stats, trace
-from noc_app.polling.processes import child_command, supervise
+from noc_app.polling.processes import SYNCED, child_command, supervise
 from noc_app.storage.db import resolve_db_url
+from noc_app.topology import load_topology
 from noc_app.workspace import open_workspace
 
 
@@ -25,18 +30,13 @@ def run_processes(args: argparse.Namespace) -> int:
     if _private_sqlite(resolve_db_url(args.db)):
         raise CliError("error: --processes needs a database the processes share; "
                        "give --db sqlite:///PATH or a PostgreSQL URL", EXIT_USAGE)
-    # Bad input fails here, once, before any child starts; schema and topology sync done once.
-    with trace.span("open_workspace", synced=True):
-        workspace = open_workspace(args.config, args.db)
-    try:
-        count = len(workspace.topology.checks)
-        shown_url = workspace.engine.url.render_as_string()  # password hidden
-    finally:
-        workspace.close()
+    # A bad file fails here, once, before any child starts.
+    with trace.span("load_topology"):
+        topology = load_topology(args.config)
     commands = []
     for i in range(args.processes):
         poll_args = ["--config", str(args.config), "--workers", str(args.workers), "--lease", str(args.lease),
-                     "--stop-grace", str(args.stop_grace), "--share-with", str(args.processes), "--synced"]
+                     "--stop-grace", str(args.stop_grace), "--share-with", str(args.processes), "--await-sync"]
         if args.db:
             poll_args += ["--db", args.db]
         if args.json:
@@ -46,9 +46,22 @@ def run_processes(args: argparse.Namespace) -> int:
         if args.trace:
             poll_args += ["--trace", _part(args.trace, i)]
         commands.append(child_command(poll_args))
-    if not args.json:
-        print(f"polling {count} checks into {shown_url} with {args.processes} processes; Ctrl-C stops", flush=True)
-    worst, _pids = supervise(commands, warn=lambda m: print(f"warning: {m}", file=sys.stderr, flush=True))
+    def prepare() -> None:
+        # Schema and topology sync, once, while the children import and read
+        # the file (on two cores that start-up no longer comes after the sync).
+        # A database that refuses stops the children before they touch it.
+        with trace.span("open_workspace", synced=True):
+            workspace = open_workspace(topology, args.db)
+        try:
+            shown_url = workspace.engine.url.render_as_string()  # password hidden
+        finally:
+            workspace.close()
+        if not args.json:
+            print(f"polling {len(topology.checks)} checks into {shown_url} with {args.processes} processes; "
+                  "Ctrl-C stops", flush=True)
+
+    worst, _pids = supervise(commands, warn=lambda m: print(f"warning: {m}", file=sys.stderr, flush=True),
+                             ready=prepare, go=SYNCED)
     if args.stats:
         parts = [run_stats.read(_part(args.stats, i)) for i in range(args.processes)]
         run_stats.write(args.stats, run_stats.merge(p for p in parts if p))

@@ -6,7 +6,10 @@ different machines do, through the row leases (``leases.py``): each holds a
 fair share, a dead one's checks move to the others once its lease expires.
 This module is only the small supervisor that starts them:
 
-- starts N children (``python -m noc_app.cli poll ...``, the same command);
+- starts N children (``python -m noc_app.cli poll ...``, the same command),
+  then runs ``ready`` (the database's preparation) while they start up, and
+  tells each on its stdin (``go``) when it is done; if ``ready`` fails the
+  children are stopped before they touch the database;
 - forwards SIGTERM and SIGINT to every child, so each stops cleanly and
   hands its leases back;
 - restarts none: a child that dies is reported on stderr (the others take
@@ -41,10 +44,17 @@ def exit_code(status: int) -> int:
     return 128 - code if code < 0 else code
 
 
-def supervise(commands: Sequence[Sequence[str]], warn: Callable[[str], None]) -> tuple[int, list[int]]:
+SYNCED = "synced"  # the line a child waits for on stdin before it touches the database
+
+
+def supervise(commands: Sequence[Sequence[str]], warn: Callable[[str], None],
+              ready: Callable[[], None] | None = None, go: str = SYNCED) -> tuple[int, list[int]]:
     """Run one child per command until all have exited; (worst exit code, child pids).
 
     SIGTERM/SIGINT received meanwhile are forwarded to the live children.
+    ``ready`` runs once the children are started; then each child reads
+    ``go`` on its stdin. If it raises, the children are stopped (their stdin
+    closes unanswered) and the exception propagates.
     """
     env = dict(os.environ)
     # The children import this very copy of the app, however it was started.
@@ -67,11 +77,26 @@ def supervise(commands: Sequence[Sequence[str]], warn: Callable[[str], None]) ->
     pids: list[int] = []
     try:
         for command in commands:
-            child = subprocess.Popen(list(command), env=env)
+            child = subprocess.Popen(list(command), env=env, stdin=subprocess.PIPE)
             children[child.pid] = child
             pids.append(child.pid)
             if stopping:  # a signal arrived while starting: this one must stop too
                 child.send_signal(signal.SIGTERM)
+        try:
+            if ready is not None:
+                ready()
+        except BaseException:
+            for child in children.values():
+                _close_quietly(child.stdin)  # unanswered: the child exits without touching anything
+                child.wait()
+            raise
+        for child in children.values():
+            if not stopping:
+                try:
+                    child.stdin.write(f"{go}\n".encode())
+                except OSError:
+                    pass  # already gone: the wait below reports it
+            _close_quietly(child.stdin)
         while any(c.returncode is None for c in children.values()):
             try:
                 pid, status = os.wait()
@@ -90,3 +115,10 @@ def supervise(commands: Sequence[Sequence[str]], warn: Callable[[str], None]) ->
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return worst, pids
+
+
+def _close_quietly(stream) -> None:
+    try:
+        stream.close()
+    except OSError:
+        pass
