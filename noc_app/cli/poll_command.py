@@ -41,6 +41,8 @@ def add_parser(subparsers) -> None:
     # Set by the supervisor too: start (imports, topology file) at once, but touch the
     # database only once the supervisor says on stdin that it prepared and synced it.
     parser.add_argument("--await-sync", action="store_true", help=argparse.SUPPRESS)
+    # ... and runs the incident automation and retention itself, once (see polling/housekeeping.py).
+    parser.add_argument("--no-housekeeping", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(run=run)
 
 
@@ -124,6 +126,7 @@ def _run(args: argparse.Namespace) -> int:
             workspace, workers=args.workers,
             on_error=_warn,
             leases=LeaseManager(workspace.sessions, lease_s=args.lease, expected_pollers=args.share_with),
+            automation_s=None if args.no_housekeeping else 5.0,
         )
         def show(result, outcome) -> None:
             try:
