@@ -271,7 +271,8 @@ def restart_round(command: list[str], url: str, n: int, log_path: Path) -> float
     return took
 
 
-PHASES = ("command_started", "imports_done", "open_workspace", "lease_refresh", "service_started", "first_round_started",
+PHASES = ("command_started", "imports_done", "load_topology", "receive_topology", "await_sync", "open_workspace",
+          "lease_refresh", "service_started", "first_round_started",
           "first_round_done")
 
 

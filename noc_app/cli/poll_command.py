@@ -104,13 +104,13 @@ def _run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     config = args.config
     if args.await_sync:
-        from noc_app.polling.processes import SYNCED
-        from noc_app.topology import load_topology
+        from noc_app.polling.processes import SYNCED, receive_topology
 
-        with trace.span("load_topology"):
-            config = load_topology(args.config)
+        # The supervisor read and checked the file; it hands the result over.
+        with trace.span("receive_topology"):
+            config = receive_topology(sys.stdin.buffer)
         with trace.span("await_sync"):
-            if sys.stdin.readline().strip() != SYNCED:
+            if config is None or sys.stdin.buffer.readline().strip().decode() != SYNCED:
                 return 0  # the supervisor gave up (its error says why) or is stopping: nothing to do
     with trace.span("open_workspace", synced=not args.await_sync):
         workspace = open_workspace(config, args.db, sync=not args.await_sync)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import ArgumentError
 from noc_app.cli.errors import EXIT_USAGE, CliError
 from noc_app.polling import run_stats, trace
 from noc_app.polling.housekeeping import start_housekeeping
-from noc_app.polling.processes import SYNCED, child_command, supervise
+from noc_app.polling.processes import SYNCED, child_command, send_topology, supervise
 from noc_app.storage.db import resolve_db_url
 from noc_app.topology import load_topology
 from noc_app.url_secrets import redact_secrets
@@ -69,7 +69,7 @@ def run_processes(args: argparse.Namespace) -> int:
         print(f"warning: {redact_secrets(message)}", file=sys.stderr, flush=True)
 
     try:
-        worst, _pids = supervise(commands, warn=warn, ready=prepare, go=SYNCED)
+        worst, _pids = supervise(commands, warn=warn, ready=prepare, go=SYNCED, hello=send_topology(topology))
     finally:
         if "housekeeping" in prepared:
             thread, stop = prepared["housekeeping"]
