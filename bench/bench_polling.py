@@ -17,12 +17,13 @@ then SIGTERM after ``--seconds``. Figures:
 
 - first round: start of the command -> every check's first result in the
   database (the ``check_states`` rows have a result);
-- checks/s: raw samples written to the database per second in the window
-  (after the first round and one interval more), against the offered N / 10 s;
+- checks/s: checks run per second in the window (after the first round and
+  one interval more; counted in the database by their time, after the stop,
+  so the 1 s write batches do not move it), against the offered N / 10 s;
 - lag p50 / p99 / max: scheduling lag (start - due) of every run after each
   check's first, from the poller's ``--stats`` file (all its processes);
 - CPU per 1,000 checks: CPU seconds of the poller's process tree (every
-  poller process, read from /proc) in the window / samples written in it,
+  poller process, read from /proc) in the window / checks run in it,
   so it includes the database write; ``whole run`` is the same from the
   command's rusage at exit (children included), start-up and first round
   included;
@@ -213,15 +214,14 @@ def run_case(backend: str, url: str, fleet: FleetProcess, n: int, processes: int
             time.sleep(0.2)
         time.sleep(INTERVAL_S)  # one interval more: the second runs find their phases
         pids = tree(proc.pid)
-        cpu_from, rows_from, t_from = cpu_s(pids), samples(), time.monotonic()
+        cpu_from, t_from, at_from = cpu_s(pids), time.monotonic(), dt.datetime.now(dt.timezone.utc)
         time.sleep(seconds)
         pids = tree(proc.pid)
-        cpu_to, rows_to, t_to = cpu_s(pids), samples(), time.monotonic()
+        cpu_to, t_to, at_to = cpu_s(pids), time.monotonic(), dt.datetime.now(dt.timezone.utc)
         pollers = [p for p in pids if p != proc.pid] if processes > 1 else [proc.pid]
         case.rss = [rss_mb(p) for p in pollers]
         case.load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-        case.rate = (rows_to - rows_from) / (t_to - t_from)
-        case.cpu_per_1000 = (cpu_to - cpu_from) / max(1, rows_to - rows_from) * 1000
+        cpu_window = cpu_to - cpu_from
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -232,6 +232,13 @@ def run_case(backend: str, url: str, fleet: FleetProcess, n: int, processes: int
             pass
         log.close()
     total = samples()
+    # Checks run in the window, counted by their time once everything is written:
+    # rows written *during* the window would move with the 1 s write batches.
+    with engine.connect() as c:
+        in_window = c.scalar(select(func.count()).select_from(db.CheckSample)
+                             .where(db.CheckSample.at >= at_from, db.CheckSample.at < at_to)) or 0
+    case.rate = in_window / (t_to - t_from)
+    case.cpu_per_1000 = cpu_window / max(1, in_window) * 1000
     engine.dispose()
     case.warnings = [line.strip() for line in (work / f"poll-{backend}-{n}.log").read_text().splitlines()
                      if line.strip()]
