@@ -106,6 +106,21 @@ def test_processes_need_a_shared_database(tmp_path):
     assert done.stderr.strip().count("\n") == 0 and "--processes needs a database the processes share" in done.stderr
 
 
+def test_processes_with_an_unreachable_database_say_so_in_one_line_and_leave_no_child(tmp_path):
+    # The children start while the supervisor prepares the database; when it
+    # cannot, they are stopped before they touch it, and one line says why.
+    config = write_many(tmp_path / "t.toml", "http://127.0.0.1:9")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "poll", "--config", str(config),
+         "--db", "postgresql+psycopg://nobody@127.0.0.1:9/none", "--processes", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1 and "database unreachable" in done.stderr, done.stderr
+    # Every child was waited for: none is left polling (their command lines name this file).
+    left = subprocess.run(["pgrep", "-f", str(config)], capture_output=True, text=True)
+    assert left.stdout.strip() == ""
+
+
 def _has_schema(url: str) -> bool:
     engine = make_engine(url)
     try:

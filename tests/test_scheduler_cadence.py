@@ -96,3 +96,78 @@ def test_fast_sampling_of_failing_checks_is_bounded() -> None:
     # One check is sampled every 0.5 s; the others keep their 4 s interval: at most one run in 3 s.
     assert counts[-1] >= 4, counts
     assert all(c <= 1 for c in counts[:-1]), counts
+
+
+def test_second_runs_are_placed_after_the_first_round_not_piled_up_behind_it() -> None:
+    # A first round that takes a good part of the interval (100 checks through 4
+    # workers, each answer held 20 ms): second runs drawn from each check's own
+    # first run would fall due inside the round and all start late, behind it.
+    with HTTPTestServer() as srv:
+        srv.add("/slow", 200, "ok", delay_s=0.02)
+        specs = [spec(f"s{i}", srv.url("/slow"), interval_s=4.0) for i in range(100)]
+        recorder = Timeline()
+        scheduler = Scheduler(specs, lambda s: run_check(s, thread_local_session(4)), recorder, workers=4)
+        scheduler.start()
+        try:
+            assert wait_for(lambda: all(recorder.count(s.key) >= 2 for s in specs), 15)
+        finally:
+            scheduler.stop(wait=False)
+    with recorder.lock:
+        runs = {key: [t for t, _ in results] for key, results in recorder.results.items()}
+    round_done = max(times[0] for times in runs.values())
+    assert round_done - min(times[0] for times in runs.values()) > 0.5, "the round was too quick to tell"
+    # Nothing was late: every run after a check's first started within 0.5 s of its due time...
+    late_ms = max(scheduler.stats.steady_lag_ms)
+    assert late_ms < 500, f"a second run started {late_ms} ms late"
+    # ... and each check's second run came within one interval of the round's end.
+    assert all(times[1] <= round_done + 4.0 + 0.5 for times in runs.values())
+
+
+def test_checks_handed_back_during_the_first_round_do_not_hold_up_the_others() -> None:
+    # Shared mode: a lease renewal gives checks back while the round is under way.
+    # Those not due yet (the round spread over 1 s) never start, so they must not
+    # count as the round still running.
+    with HTTPTestServer() as srv:
+        srv.add("/slow", 200, "ok", delay_s=0.02)
+        specs = [spec(f"h{i}", srv.url("/slow"), interval_s=2.0) for i in range(60)]
+        kept = {s.key for s in specs[:30]}
+        recorder = Timeline()
+        scheduler = Scheduler(specs, lambda s: run_check(s, thread_local_session(2)), recorder, workers=2,
+                              start_spread_s=1.0)
+        scheduler.start()
+        try:
+            scheduler.set_active(kept)
+            assert wait_for(lambda: all(recorder.count(k) >= 2 for k in kept), 10), \
+                "the kept checks never got their second run"
+        finally:
+            scheduler.stop(wait=False)
+    assert scheduler.active == kept
+
+
+def test_steady_runs_start_together_on_the_phase_grid_and_on_time() -> None:
+    from noc_app.polling.scheduler import PHASE_GRID_S
+
+    with HTTPTestServer() as srv:
+        srv.add("/ok", 200, "ok")
+        specs = [spec(f"g{i}", srv.url("/ok"), interval_s=1.0) for i in range(40)]
+        starts: list[float] = []
+
+        def timed_check(s):
+            starts.append(time.monotonic())
+            return run_check(s, thread_local_session(8))
+
+        scheduler = Scheduler(specs, timed_check, Timeline(), workers=8)
+        scheduler.start()
+        try:
+            time.sleep(1.5)  # the first round and the second runs find their phases
+            del starts[:]
+            time.sleep(2.0)
+        finally:
+            scheduler.stop(wait=False)
+    assert len(starts) >= 60
+    # Spread at random the starts would fall anywhere between two grid points;
+    # on the grid they come right at one (a few ms for the wake-up and the pool).
+    offsets = sorted(t % PHASE_GRID_S for t in starts)
+    near = sum(1 for o in offsets if o < 0.05)
+    assert near >= 0.9 * len(offsets), offsets
+    assert max(scheduler.stats.steady_lag_ms) < 200

@@ -36,12 +36,14 @@ Python from the fetched samples, in chunks of minutes to bound memory.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, delete, func, select, text, true
+from sqlalchemy import String, case, delete, func, select, text, true, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.storage.models import Check, CheckRollup, CheckSample
@@ -92,6 +94,23 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+_SAMPLES = CheckSample.__table__
+
+
+def _minute_of(session: Session):
+    """(SQL for the minute of a sample's ``at``, its value -> the minute's start as an aware UTC datetime).
+
+    SQLite keeps ``at`` as ISO text in UTC ("2026-12-01 12:34:56.789000"): the
+    minute is its first 16 characters. PostgreSQL truncates the timestamptz
+    (offsets are whole minutes, so the session's time zone does not matter).
+    """
+    if _dialect(session) == "postgresql":
+        return (func.date_trunc("minute", _SAMPLES.c.at).label("minute"),
+                lambda value: value.astimezone(dt.timezone.utc))
+    return (type_coerce(func.substr(_SAMPLES.c.at, 1, 16), String).label("minute"),
+            lambda text: dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc))
+
+
 def _insert_ignoring_conflicts(session: Session, rows: list[dict]) -> None:
     if not rows:
         return
@@ -99,7 +118,8 @@ def _insert_ignoring_conflicts(session: Session, rows: list[dict]) -> None:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(CheckRollup).on_conflict_do_nothing(), rows)
+    # Core on the session's connection: none of the ORM's per-row work.
+    session.connection().execute(insert(CheckRollup.__table__).on_conflict_do_nothing(), rows)
 
 
 def _newest_or_oldest(session: Session, fn, resolution: str) -> dt.datetime | None:
@@ -128,10 +148,19 @@ def _percentile_nearest_rank(sorted_values: list[float], p: float) -> float:
     return sorted_values[max(0, math.ceil(p * len(sorted_values)) - 1)]
 
 
-def _minute_rows(samples: Iterable[tuple[str, dt.datetime, str, float | None]]) -> list[dict]:
-    buckets: dict[tuple[str, dt.datetime], list] = {}
+def _minute_rows(samples: Iterable[tuple[str, Any, str, float | None]],
+                 start_of: Callable[[Any], dt.datetime] | None = None) -> list[dict]:
+    """Minute rollup rows of (check key, time, status, latency) samples.
+
+    With ``start_of`` the second field is already the minute, as the
+    database gave it (``_minute_of``), and ``start_of`` turns it into the
+    bucket's start once per bucket instead of a datetime per sample.
+    """
+    buckets: dict[tuple[str, Any], list] = {}
     for key, at, status, latency in samples:
-        bucket = buckets.setdefault((key, _floor(at, MINUTE)), [0, 0, []])
+        bucket = buckets.get((key, at) if start_of else (key, _floor(at, MINUTE)))
+        if bucket is None:
+            bucket = buckets[(key, at) if start_of else (key, _floor(at, MINUTE))] = [0, 0, []]
         bucket[0] += 1
         if status in FAILURE_STATUSES:
             bucket[1] += 1
@@ -141,7 +170,8 @@ def _minute_rows(samples: Iterable[tuple[str, dt.datetime, str, float | None]]) 
     for (key, start), (count, failures, lat) in buckets.items():
         lat.sort()
         rows.append({
-            "check_key": key, "resolution": "minute", "bucket_start": start,
+            "check_key": key, "resolution": "minute",
+            "bucket_start": start_of(start) if start_of else start,
             "count": count, "failures": failures,
             "latency_min": lat[0] if lat else None,
             "latency_avg": sum(lat) / len(lat) if lat else None,
@@ -174,11 +204,15 @@ def rollup_minutes(session: Session, now: dt.datetime, settle_s: float = 120.0,
         if start >= end:
             break
         chunk_end = min(start + chunk_minutes * MINUTE, end)
-        samples = session.execute(
-            select(CheckSample.check_key, CheckSample.at, CheckSample.status, CheckSample.latency_ms)
-            .where(CheckSample.at >= start, CheckSample.at < chunk_end)
+        # Core, with the minute computed by the database: a datetime built
+        # per sample (and the ORM's row handling) was most of the job's CPU,
+        # in the poller's process (60,000 samples a minute at 10,000 checks).
+        minute, start_of = _minute_of(session)
+        samples = session.connection().execute(
+            select(_SAMPLES.c.check_key, minute, _SAMPLES.c.status, _SAMPLES.c.latency_ms)
+            .where(_SAMPLES.c.at >= start, _SAMPLES.c.at < chunk_end)
         )
-        rows = _minute_rows(samples)
+        rows = _minute_rows(itertools.chain.from_iterable(samples.partitions(10_000)), start_of)
         _insert_ignoring_conflicts(session, rows)
         written += len(rows)
         chunks += 1

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,11 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from noc_app.checks import run_check
 from noc_app.checks.result import CheckResult
 from noc_app.checks.session import thread_local_session
-from noc_app.incidents.automation import IncidentAutomation
 from noc_app.polling.correlate import related_checks
 from noc_app.polling.gaps import record_gaps
+from noc_app.polling import trace
 from noc_app.polling.leases import LeaseManager
-from noc_app.polling.retention import run_retention
+from noc_app.polling.housekeeping import run_housekeeping
 from noc_app.polling.recorder import ResultRecorder, write_batch
 from noc_app.polling.spool import ReplayReport, ResultSpool, replay_spool, spool_for
 from noc_app.polling.stop_report import StopReport
@@ -33,7 +32,6 @@ from noc_app.topology.model import CheckSpec, Topology
 from noc_app.workspace import Workspace
 
 Listener = Callable[[CheckResult, Outcome], None]
-RETENTION_EVERY_S = 60.0
 DEFAULT_STOP_GRACE_S = 10.0  # how long a stop retries a refusing database before spooling
 
 
@@ -95,19 +93,23 @@ class PollingService:
         # headless poller does it now, so the states it takes over include
         # them; the GUI's writer thread does it first thing (never the GUI thread).
         if self.leases is not None:
-            self.replay_spool()
+            with trace.span("spool_replay"):
+                self.replay_spool()
             self.recorder.start()
         else:
             self.recorder.start(first=self.replay_spool)
         if self._automation_s:
-            self._automation_thread = threading.Thread(target=self._run_automation, name="incident-automation",
-                                                       daemon=True)
+            # Incident automation and retention (``housekeeping.py``), off the polling threads.
+            self._automation_thread = threading.Thread(
+                target=run_housekeeping, name="incident-automation", daemon=True,
+                args=(self.workspace.sessions, self.workspace.engine, self._stop, self._on_error, self._automation_s))
             self._automation_thread.start()
         if self.leases is None:
             self._record_gaps()
             self.scheduler.start()
             return self
-        held, seeds = self.leases.refresh()
+        with trace.span("lease_refresh"):
+            held, seeds = self.leases.refresh()
         self.scheduler.start(active=set())
         self.scheduler.set_active(held, seeds)
         self._lease_thread = threading.Thread(target=self._renew_leases, name="leases", daemon=True)
@@ -126,7 +128,8 @@ class PollingService:
         period = self.leases.lease_s / 3
         while not self._stop.wait(period):
             try:
-                held, seeds = self.leases.refresh()
+                with trace.span("lease_refresh"):
+                    held, seeds = self.leases.refresh()
             except SQLAlchemyError as exc:
                 # Keep polling what we hold; if the outage outlasts the lease,
                 # another poller takes over and we drop the rows next round.
@@ -136,27 +139,6 @@ class PollingService:
 
     def _why(self, exc: BaseException) -> str:
         return describe_write_failure(exc, self.workspace.engine).reason
-
-    def _run_automation(self) -> None:
-        """Housekeeping off the polling threads.
-
-        Every few seconds, incidents get their check transitions and overdue
-        escalations even with nobody at a desk; every minute, raw samples are
-        rolled up and old ones purged so the database stays bounded.
-        """
-        automation = IncidentAutomation(self.workspace.sessions)
-        next_retention = time.monotonic() + RETENTION_EVERY_S
-        while not self._stop.wait(self._automation_s):
-            try:
-                automation.tick()
-            except SQLAlchemyError as exc:
-                self._on_error(f"incident automation skipped a round: {self._why(exc)}")
-            if time.monotonic() >= next_retention:
-                next_retention = time.monotonic() + RETENTION_EVERY_S
-                try:
-                    run_retention(self.workspace.sessions)
-                except SQLAlchemyError as exc:
-                    self._on_error(f"history rollup skipped a round: {self._why(exc)}")
 
     def stop(self, grace_s: float = DEFAULT_STOP_GRACE_S) -> StopReport:
         """Stop without losing a result: what was measured is written, or kept on disk.

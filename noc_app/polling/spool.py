@@ -16,20 +16,22 @@ import os
 from dataclasses import dataclass
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.checks.result import CheckResult
 from noc_app.domain import Status
-from noc_app.incidents.drafts import atomic_write, dumps, loads
 from noc_app.live.change_hints import notify_changes
 from noc_app.paths import data_dir
 from noc_app.polling.recorder import Item, sample_rows, short, state_row, transition_row
 from noc_app.polling.state import Outcome, Transition
 from noc_app.storage import models as db
 from noc_app.storage.db import transaction
-from noc_app.workspace import Workspace
+
+if TYPE_CHECKING:
+    from noc_app.workspace import Workspace
 
 SPOOL_DIR = "spool"
 
@@ -57,6 +59,8 @@ class ResultSpool:
         self.database = database
 
     def save(self, items: list[Item], *, now: dt.datetime | None = None) -> Path:
+        from noc_app.incidents.drafts import atomic_write, dumps  # the incident package: only when used
+
         now = now or dt.datetime.now(dt.timezone.utc)
         path = self.directory / f"results-{now:%Y%m%dT%H%M%S%f}-{os.getpid()}.json"
         atomic_write(path, dumps({"database": self.database, "saved_at": now,
@@ -69,7 +73,13 @@ class ResultSpool:
     def replay(self, sessions: sessionmaker[Session]) -> ReplayReport:
         """Write every spool file meant for this database, oldest first; stop at the first failure."""
         written = transitions = unknown = others = 0
-        for path in self.files():
+        files = self.files()
+        if not files:
+            return ReplayReport(written, transitions, unknown, others, None)
+        # Importing the incident package costs a third of a poller's start-up: only with a spool to read.
+        from noc_app.incidents.drafts import loads
+
+        for path in files:
             try:
                 doc = loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
