@@ -9,6 +9,8 @@ what is wrong with which file and what to do.
 
 from __future__ import annotations
 
+from noc_app.incidents.values import TimelineEntry
+
 import datetime as dt
 import json
 import sqlite3
@@ -34,18 +36,8 @@ def parse_time(text: str | None) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class TimelineEvent:
-    """One timeline event as the bundle holds it (the fields of ``noc_app.incidents.TimelineEntry``;
-    its own type so reading a bundle does not import the incident service)."""
-
-    id: int
-    incident_id: int
-    at: dt.datetime
-    author: str
-    kind: str
-    summary: str
-    data: dict
+# The incident service's own type: importing it no longer loads the service (lazy package).
+TimelineEvent = TimelineEntry
 
 
 @dataclass(frozen=True)
