@@ -9,8 +9,6 @@ what is wrong with which file and what to do.
 
 from __future__ import annotations
 
-from noc_app.incidents.values import TimelineEntry
-
 import datetime as dt
 import json
 import sqlite3
@@ -21,6 +19,7 @@ from urllib.parse import quote
 
 import numpy as np
 
+from noc_app.incidents.values import TimelineEntry
 from noc_app.domain import CheckKind, Criticality
 from noc_app.review.format import APPLICATION_ID, FORMAT_VERSION, MAGIC, BundleError, content_sha256
 from noc_app.topology.model import (CheckSpec, ComponentSpec, CustomerSpec, MaintenanceSpec, PersonSpec,
