@@ -179,7 +179,7 @@ class Case:
 
 
 def run_case(backend: str, url: str, fleet: FleetProcess, n: int, processes: int, seconds: float,
-             workers: int, work: Path, restart: bool = True) -> Case:
+             workers: int, work: Path, restart: bool = True, round_helper: bool = True) -> Case:
     case = Case(backend, n, processes, load_before=" ".join(f"{x:.1f}" for x in os.getloadavg()))
     config = work / f"topology-{n}.toml"
     write_topology(config, fleet, n)
@@ -187,6 +187,8 @@ def run_case(backend: str, url: str, fleet: FleetProcess, n: int, processes: int
     trace_file = work / f"trace-{backend}-{n}-{processes}.json"
     base = [sys.executable, str(ROOT / "main.py"), "poll", "--config", str(config), "--db", url,
             "--workers", str(workers)] + (["--processes", str(processes)] if processes > 1 else [])
+    if not round_helper:
+        base += ["--round-helper-min", str(10**9)]  # hidden option: never fork the helper
     command = base + ["--stats", str(stats_file), "--trace", str(trace_file)]
     engine = create_engine(url)
     log = open(work / f"poll-{backend}-{n}.log", "w")
@@ -355,6 +357,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=16, help="poll --workers (default 16)")
     parser.add_argument("--ports", type=int, default=4, help="fleet listening ports")
     parser.add_argument("--keep", metavar="DIR", help="copy the traces, stats and logs here")
+    parser.add_argument("--no-round-helper", action="store_true",
+                        help="poll without the first round's helper process (the before of round_helper.py)")
     parser.add_argument("--no-restart", action="store_true",
                         help="skip the restart measure (the command again on the same database)")
     args = parser.parse_args()
@@ -383,7 +387,7 @@ def main() -> None:
                         else:
                             url = server.create_database(f"bench_{n}_{p}")
                         case = run_case(backend, url, fleet, n, p, args.seconds, args.workers, work,
-                                        restart=not args.no_restart)
+                                        restart=not args.no_restart, round_helper=not args.no_round_helper)
                         print(case.line(), flush=True)
                         if args.keep:
                             Path(args.keep).mkdir(parents=True, exist_ok=True)

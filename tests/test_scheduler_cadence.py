@@ -171,3 +171,27 @@ def test_steady_runs_start_together_on_the_phase_grid_and_on_time() -> None:
     near = sum(1 for o in offsets if o < 0.05)
     assert near >= 0.9 * len(offsets), offsets
     assert max(scheduler.stats.steady_lag_ms) < 200
+
+
+def test_first_runs_named_last_go_after_the_others_in_sorted_order() -> None:
+    # The first round's helper runs those meanwhile (round_helper.py): the
+    # poller must reach them last, in the order the helper runs them.
+    with HTTPTestServer() as srv:
+        srv.add("/ok", 200, "ok")
+        specs = [spec(f"o{i:02d}", srv.url("/ok"), interval_s=60.0) for i in range(20)]
+        last = {s.key for s in specs[::3]}
+        order: list[str] = []
+
+        def run(s: CheckSpec):
+            order.append(s.key)
+            return run_check(s, thread_local_session(1))
+
+        scheduler = Scheduler(specs, run, Recorder(), workers=1)
+        scheduler.start(active=set())
+        try:
+            scheduler.set_active({s.key for s in specs}, last=last)
+            assert wait_for(lambda: len(order) >= 20, 10)
+        finally:
+            scheduler.stop(wait=False)
+    assert set(order[:20 - len(last)]) == {s.key for s in specs} - last
+    assert order[20 - len(last):20] == sorted(last)

@@ -141,6 +141,17 @@ _WATCHDOG = _Watchdog()
 _current = threading.local()
 
 
+def _reset_after_fork() -> None:
+    # A forked child (the first round's helper) has no watchdog thread, and
+    # the parent's may have held its lock at the fork: a fresh one.
+    global _WATCHDOG
+    _WATCHDOG = _Watchdog()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
+
+
 @contextlib.contextmanager
 def guarding(timeout_s: float) -> Iterator[DeadlineGuard]:
     """Run the body under a total deadline of ``timeout_s`` seconds.

@@ -43,6 +43,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--await-sync", action="store_true", help=argparse.SUPPRESS)
     # ... and runs the incident automation and retention itself, once (see polling/housekeeping.py).
     parser.add_argument("--no-housekeeping", action="store_true", help=argparse.SUPPRESS)
+    # Tests: fork the first round's helper process for fewer checks than it would be (round_helper.py).
+    parser.add_argument("--round-helper-min", type=int, default=None, help=argparse.SUPPRESS)
     parser.set_defaults(run=run)
 
 
@@ -127,6 +129,7 @@ def _run(args: argparse.Namespace) -> int:
             on_error=_warn,
             leases=LeaseManager(workspace.sessions, lease_s=args.lease, expected_pollers=args.share_with),
             automation_s=None if args.no_housekeeping else 5.0,
+            round_helper=_fork_round_helper(args, workspace.topology.checks),
         )
         def show(result, outcome) -> None:
             try:
@@ -174,6 +177,22 @@ def _run(args: argparse.Namespace) -> int:
 
 
 _print_lock = threading.Lock()
+
+
+def _fork_round_helper(args: argparse.Namespace, checks):
+    """A second core for the first round (``polling/round_helper.py``), where it pays.
+
+    Only a poller that is alone on its machine's cores: the children of
+    ``--processes`` already use one core each. Forked before the service
+    starts its threads.
+    """
+    from noc_app.polling import round_helper, trace
+
+    minimum = round_helper.MIN_CHECKS if args.round_helper_min is None else args.round_helper_min
+    if args.share_with > 1 or not round_helper.wanted(len(checks), minimum):
+        return None
+    with trace.span("fork_round_helper"):
+        return round_helper.RoundHelper.fork(checks, args.workers)
 
 
 def _warn(message: str) -> None:

@@ -61,7 +61,7 @@ import math
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -232,11 +232,14 @@ class Scheduler:
         _done, not_done = futures.wait(running, timeout=bound)
         return len(not_done)
 
-    def set_active(self, keys: set[str], seeds: dict | None = None) -> None:
+    def set_active(self, keys: set[str], seeds: dict | None = None, last: Collection[str] = ()) -> None:
         """Poll exactly ``keys`` from now on (lease changes in shared mode).
 
         Newly added checks continue from ``seeds`` (key -> object with
-        ``status`` and ``since``), the state another poller confirmed.
+        ``status`` and ``since``), the state another poller confirmed. Their
+        first runs go in the order given, those in ``last`` after the
+        others, in sorted order (the first round's helper runs those
+        meanwhile: ``round_helper.py``).
         """
         seeds = seeds or {}
         now = self._clock()
@@ -245,7 +248,8 @@ class Scheduler:
             # Checks handed back do not hold up the round of those we keep.
             self._unphased &= keys
             self._first_waiting &= keys
-            for key in keys - self._active:
+            added = keys - self._active
+            for key in [k for k in added if k not in last] + sorted(added.intersection(last)):
                 spec = self._checks[key]
                 machine = CheckStateMachine(spec.key, spec.component_id, spec.retries)
                 if key in seeds:

@@ -22,6 +22,7 @@ from noc_app.polling import trace
 from noc_app.polling.leases import LeaseManager
 from noc_app.polling.housekeeping import run_housekeeping
 from noc_app.polling.recorder import ResultRecorder, write_batch
+from noc_app.polling.round_helper import RoundHelper
 from noc_app.polling.spool import ReplayReport, ResultSpool, replay_spool, spool_for
 from noc_app.polling.stop_report import StopReport
 from noc_app.polling.scheduler import Scheduler
@@ -63,8 +64,9 @@ class PollingService:
 
     def __init__(self, workspace: Workspace, workers: int = 16, recheck_s: float = 2.0,
                  on_error: Callable[[str], None] | None = None, leases: LeaseManager | None = None,
-                 automation_s: float | None = 5.0):
+                 automation_s: float | None = 5.0, round_helper: RoundHelper | None = None):
         self.workspace = workspace
+        self.round_helper = round_helper
         self.leases = leases
         self._on_error = on_error or (lambda message: None)
         self._stop = threading.Event()
@@ -73,15 +75,20 @@ class PollingService:
         self._automation_thread: threading.Thread | None = None
         self.listeners: list[Listener] = []
         self.recorder = ResultRecorder(workspace.sessions, on_error=self._on_error)
+        self._run_here = lambda spec: run_check(spec, thread_local_session(workers))
         self.scheduler = Scheduler(
             workspace.topology.checks,
-            run_check=lambda spec: run_check(spec, thread_local_session(workers)),
+            run_check=self._run_here if round_helper is None else self._run_with_helper,
             on_outcome=self._dispatch,
             workers=workers,
             recheck_s=recheck_s,
             in_maintenance=maintenance_lookup(workspace.topology),
             related=related_checks(workspace.topology.components),
         )
+
+    def _run_with_helper(self, spec: CheckSpec) -> CheckResult:
+        """A first run in the helper's share comes from the helper process (``round_helper.py``)."""
+        return self.round_helper.run(spec, self._run_here)
 
     def _dispatch(self, result: CheckResult, outcome: Outcome) -> None:
         self.recorder.submit(result, outcome)
@@ -111,7 +118,8 @@ class PollingService:
         with trace.span("lease_refresh"):
             held, seeds = self.leases.refresh()
         self.scheduler.start(active=set())
-        self.scheduler.set_active(held, seeds)
+        shared = self.round_helper.share(held) if self.round_helper is not None else ()
+        self.scheduler.set_active(held, seeds, last=shared)
         self._lease_thread = threading.Thread(target=self._renew_leases, name="leases", daemon=True)
         self._lease_thread.start()
         return self
@@ -149,6 +157,8 @@ class PollingService:
         what is still unwritten goes to the spool for the next start.
         """
         self._stop.set()
+        if self.round_helper is not None:
+            self.round_helper.finish()
         if self._automation_thread is not None:
             self._automation_thread.join(timeout=5)
         self.scheduler.stop(wait=True)

@@ -1,0 +1,176 @@
+"""The first round's helper process: half the round on another core, nothing lost or run twice.
+
+A real fork, real HTTP against a local server, and the real ``poll`` command
+on SQLite (``--round-helper-min`` makes it fork for a small topology).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from noc_app.checks import run_check
+from noc_app.checks.session import thread_local_session
+from noc_app.domain import CheckKind, Status
+from noc_app.polling import run_stats
+from noc_app.polling.round_helper import RoundHelper
+from noc_app.storage import models as db
+from noc_app.storage.db import make_engine, session_factory
+from noc_app.topology.model import CheckSpec
+from servers import HTTPTestServer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def specs_for(srv: HTTPTestServer, n: int, timeout_s: float = 1.0) -> list[CheckSpec]:
+    return [CheckSpec(key=f"c{i:03d}#0", component_id=f"c{i:03d}", kind=CheckKind.HTTP, interval_s=60.0,
+                      timeout_s=timeout_s, retries=1, url=srv.add(f"/c{i:03d}", 200, "ok"))
+            for i in range(n)]
+
+
+class LocalRuns:
+    """The poller's own runs, counted."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, spec: CheckSpec):
+        with self._lock:
+            self.keys.append(spec.key)
+        return run_check(spec, thread_local_session(4))
+
+
+def run_round(helper: RoundHelper, specs: list[CheckSpec], local: LocalRuns, shared: set[str]):
+    """What the scheduler does: the poller's own first runs first, the helper's share after them."""
+    order = [s for s in specs if s.key not in shared] + sorted((s for s in specs if s.key in shared),
+                                                               key=lambda s: s.key)
+    with ThreadPoolExecutor(4) as pool:
+        return list(pool.map(lambda s: helper.run(s, local), order))
+
+
+def test_the_helper_runs_its_half_and_each_check_is_requested_once():
+    with HTTPTestServer() as srv:
+        specs = specs_for(srv, 40)
+        helper = RoundHelper.fork(specs, workers=4)
+        assert helper is not None
+        shared = helper.share({s.key for s in specs})
+        local = LocalRuns()
+        results = run_round(helper, specs, local, shared)
+        assert helper.wait(10), "the helper exits once its share is done"
+        requests = Counter(path for path, _ in srv.requests)
+        again = helper.run(specs[1], local)  # after the round every run is the poller's
+
+    assert len(shared) == 20
+    assert [r.status for r in results] == [Status.OK] * 40
+    assert sorted(r.check_key for r in results) == sorted(s.key for s in specs)
+    assert helper.delivered == 20
+    assert sorted(local.keys[:-1]) == sorted({s.key for s in specs} - shared)  # the poller ran its own half
+    assert requests == Counter({f"/c{i:03d}": 1 for i in range(40)}), "no check was run twice, none skipped"
+    # Reaped, not a zombie.
+    try:
+        os.waitpid(helper.pid, os.WNOHANG)
+        reaped = False
+    except ChildProcessError:
+        reaped = True
+    assert reaped
+    assert again.status is Status.OK and local.keys[-1] == specs[1].key
+
+
+def test_a_helper_that_dies_costs_no_check_and_no_wait():
+    with HTTPTestServer() as srv:
+        for i in range(30):
+            srv.add(f"/c{i:03d}", 200, "ok", delay_s=0.05)  # the helper is still at work when it is killed
+        specs = [CheckSpec(key=f"c{i:03d}#0", component_id=f"c{i:03d}", kind=CheckKind.HTTP, interval_s=60.0,
+                           timeout_s=5.0, retries=1, url=srv.url(f"/c{i:03d}")) for i in range(30)]
+        helper = RoundHelper.fork(specs, workers=2)
+        shared = helper.share({s.key for s in specs})
+        os.kill(helper.pid, signal.SIGKILL)
+        local = LocalRuns()
+        started = time.monotonic()
+        results = run_round(helper, specs, local, shared)
+        took = time.monotonic() - started
+
+    assert [r.status for r in results] == [Status.OK] * 30
+    assert len(local.keys) == 30 - helper.delivered, "what the helper did not deliver was run here"
+    # Waiting for a dead helper would take its share's timeouts (5 s each); it takes the runs' own time.
+    assert took < 4.0, f"the round took {took:.1f} s"
+    assert helper.wait(5)
+
+
+def test_poll_forks_a_helper_for_the_first_round_and_loses_nothing(tmp_path):
+    n = 24
+    with HTTPTestServer() as srv:
+        parts = ['[defaults]\ninterval = "30s"\ntimeout = "2s"\nretries = 1\n']
+        for i in range(n):
+            url = srv.add(f"/s{i:02d}", 200, "ok")
+            parts.append(f'[[component]]\nid = "s{i:02d}"\nname = "Service {i}"\n'
+                         f'  [[component.check]]\n  url = "{url}"\n')
+        config = tmp_path / "t.toml"
+        config.write_text("\n".join(parts))
+        url = f"sqlite:///{tmp_path}/h.db"
+        stats = tmp_path / "stats.json"
+        trace = tmp_path / "trace.json"
+        poller = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "poll", "--config", str(config), "--db", url,
+             "--workers", "4", "--round-helper-min", "1", "--stats", str(stats), "--trace", str(trace)],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        engine = None
+        try:
+            deadline = time.monotonic() + 30
+            done = 0
+            while time.monotonic() < deadline and poller.poll() is None:
+                try:
+                    if engine is None:
+                        engine = make_engine(url)
+                    with engine.connect() as c:
+                        done = c.scalar(select(func.count()).select_from(db.CheckState)
+                                        .where(db.CheckState.last_result_at.is_not(None))) or 0
+                except Exception:  # noqa: BLE001 - the schema is not there yet
+                    done = 0
+                if done == n:
+                    break
+                time.sleep(0.1)
+            assert done == n, poller.stderr.read() if poller.poll() is not None else f"{done} of {n}"
+            # The helper is gone once the round is out: the poller has no child left.
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and _children(poller.pid):
+                time.sleep(0.1)
+            assert not _children(poller.pid), "the helper outlived the first round"
+        finally:
+            poller.send_signal(signal.SIGTERM)
+            _, err = poller.communicate(timeout=30)
+        requests = Counter(path for path, _ in srv.requests)
+
+    assert poller.returncode == 0, err
+    sessions = session_factory(engine)
+    with sessions() as s:
+        samples = Counter(s.scalars(select(db.CheckSample.check_key)))
+        transitions = Counter((t.check_key, t.from_status, t.to_status)
+                              for t in s.scalars(select(db.StateTransition)))
+    engine.dispose()
+    # Every request answered is one sample: nothing the helper measured was lost, nothing doubled.
+    assert sum(samples.values()) == sum(requests.values())
+    assert {key: samples[key] for key in samples} == {f"s{i:02d}#0": requests[f"/s{i:02d}"] for i in range(n)}
+    assert transitions == Counter({(f"s{i:02d}#0", "UNKNOWN", "OK"): 1 for i in range(n)})
+    assert run_stats.read(stats)["results_written"] == sum(samples.values())
+    assert '"fork_round_helper"' in trace.read_text()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(x) for x in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
