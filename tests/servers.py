@@ -265,6 +265,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog is 5: more clients connecting at once
+    # (a poller and its first-round helper) had SYNs dropped and retried a
+    # second later, which a 1 s check timeout reads as a timeout.
+    request_queue_size = 128
     owner: "HTTPTestServer"
     tls_context: ssl.SSLContext | None = None
 

@@ -70,10 +70,10 @@ def test_the_helper_runs_its_half_and_each_check_is_requested_once():
         requests = Counter(path for path, _ in srv.requests)
         again = helper.run(specs[1], local)  # after the round every run is the poller's
 
-    assert len(shared) == 20
-    assert [r.status for r in results] == [Status.OK] * 40
+    assert len(shared) == 24  # 60 %: the poller also takes in every result
+    assert [r.status for r in results] == [Status.OK] * 40, [(r.check_key, r.error) for r in results if r.status is not Status.OK]
     assert sorted(r.check_key for r in results) == sorted(s.key for s in specs)
-    assert helper.delivered == 20
+    assert helper.delivered == 24
     assert sorted(local.keys[:-1]) == sorted({s.key for s in specs} - shared)  # the poller ran its own half
     assert requests == Counter({f"/c{i:03d}": 1 for i in range(40)}), "no check was run twice, none skipped"
     # Reaped, not a zombie.

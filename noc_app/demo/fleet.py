@@ -229,6 +229,10 @@ class DemoFleet:
 
 class _FleetServer(ThreadingHTTPServer):
     daemon_threads = True  # a slow answer in flight must not block shutdown
+    # socketserver's default backlog is 5; a poller's workers (and its first
+    # round's helper) connect at once, and a dropped SYN is retried only a
+    # second later: a demo check with a 1 s timeout would read it as DOWN.
+    request_queue_size = 128
     fleet: DemoFleet
 
 
