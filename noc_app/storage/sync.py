@@ -16,7 +16,7 @@ import enum
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from noc_app.storage import models as db
@@ -74,21 +74,37 @@ class _Upserter:
             self.report.updated[label] += 1
         return row
 
-    def put_all(self, existing: dict, model: type[Base], label: str, rows: dict[Any, dict]) -> None:
-        """``put`` for many rows (primary key -> values): the new ones in one Core insert.
+    def sync_many(self, model: type[Base], label: str, rows: dict[Any, dict], now: dt.datetime) -> None:
+        """Make the (large) table of ``model`` hold ``rows`` (primary key -> values), through Core.
 
-        A first sync of 10,000 checks spent most of its time in the ORM's
-        per-object bookkeeping for rows it only ever inserts.
+        New rows are inserted, changed ones updated, rows no longer in the
+        file retired. Nothing is loaded as ORM objects: at every start the
+        file is nearly always what the database already holds, and building,
+        comparing and tracking an object per component and check was most of
+        a restart's sync (2,000 checks: ~0.1 s of ~0.2 s).
         """
+        table = model.__table__
+        (pk,) = table.primary_key.columns
+        names = sorted({name for values in rows.values() for name in values} | {"retired_at"})
+        current = {row[0]: row for row in self.session.execute(select(pk, *(table.c[n] for n in names)))}
         new = []
-        for pk, values in rows.items():
-            if pk in existing:
-                self.put(existing, model, pk, label, **values)
-            else:
+        for key, values in rows.items():
+            row = current.get(key)
+            if row is None:
                 new.append(values)
+                continue
+            stored = row._mapping
+            changed = {name: value for name, value in values.items() if stored[name] != value}
+            if changed:
+                self.session.execute(update(table).where(pk == key).values(**changed))
+                self.report.updated[label] += 1
         if new:
-            self.session.execute(insert(model.__table__), new)  # Core: no ORM bulk bookkeeping
+            self.session.execute(insert(table), new)
             self.report.added[label] += len(new)
+        gone = [key for key, row in current.items() if key not in rows and row._mapping["retired_at"] is None]
+        if gone:
+            self.session.execute(update(table).where(pk.in_(gone)).values(retired_at=now))
+            self.report.retired[label] += len(gone)
 
     def retire_missing(self, existing: dict, wanted: set, now: dt.datetime, label: str) -> None:
         """Rows no longer in the file get ``retired_at``; their history stays."""
@@ -182,25 +198,19 @@ def _sync_people(up: _Upserter, topology: Topology) -> None:
 
 
 def _sync_components(up: _Upserter, topology: Topology, now: dt.datetime) -> None:
-    components = up.rows(db.Component)
     wanted = {c.id for c in topology.components}
-    up.put_all(components, db.Component, "components", {
+    up.sync_many(db.Component, "components", {
         c.id: dict(id=c.id, name=c.name, group_name=c.group, team_id=c.team, kind=c.kind,
                    criticality=c.criticality.value, description=c.description, retired_at=None)
-        for c in topology.components})
-    up.retire_missing(components, wanted, now, "components")
-    up.session.flush()
+        for c in topology.components}, now)
 
-    checks = up.rows(db.Check)
     states = set(up.session.scalars(select(db.CheckState.check_key)))  # keys only: no objects to compare
     wanted_checks = {ch.key for ch in topology.checks}
-    up.put_all(checks, db.Check, "checks", {
+    up.sync_many(db.Check, "checks", {
         ch.key: dict(key=ch.key, component_id=ch.component_id, kind=ch.kind.value, target=check_target(ch),
                      interval_s=ch.interval_s, timeout_s=ch.timeout_s, retries=ch.retries,
                      config=check_config(ch), retired_at=None)
-        for ch in topology.checks})
-    up.retire_missing(checks, wanted_checks, now, "checks")
-    up.session.flush()
+        for ch in topology.checks}, now)
     new_states = [{"check_key": key} for key in sorted(wanted_checks - states)]
     if new_states:
         up.session.execute(insert(db.CheckState.__table__), new_states)
@@ -319,8 +329,11 @@ def check_config(check: CheckSpec) -> dict[str, Any]:
     # Field by field rather than ``dataclasses.asdict``, whose deep copy was a
     # fifth of a first sync; nested dataclasses (the JSON expectation) are
     # still turned into dicts by ``_jsonable``.
-    return {f.name: _jsonable(getattr(check, f.name)) for f in dataclasses.fields(check)
-            if f.name not in SECRET_FIELDS}
+    return {name: _jsonable(getattr(check, name)) for name in _CONFIG_FIELDS}
+
+
+# Asked once, not per check (``dataclasses.fields`` was a fifth of ``check_config``).
+_CONFIG_FIELDS = tuple(f.name for f in dataclasses.fields(CheckSpec) if f.name not in SECRET_FIELDS)
 
 
 def _jsonable(value: Any) -> Any:
