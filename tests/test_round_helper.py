@@ -174,3 +174,51 @@ def _children(pid: int) -> list[int]:
         except OSError:
             pass
     return found
+
+
+def test_an_early_helper_runs_before_the_leases_and_only_what_the_poller_holds_is_used():
+    with HTTPTestServer() as srv:
+        specs = specs_for(srv, 40)
+        helper = RoundHelper.fork(specs, workers=4)
+        early = helper.start_now([s.key for s in specs])  # before the poller holds anything
+        held = {s.key for s in specs[::2]}  # then it turns out to hold half (another poller, the rest)
+        shared = helper.share(held)
+        local = LocalRuns()
+        mine = [s for s in specs if s.key in held]
+        results = run_round(helper, mine, local, shared)
+        assert helper.wait(10)
+
+    assert len(early) == 28  # 70 %: started early, it takes more
+    assert shared == early & held
+    assert [r.status for r in results] == [Status.OK] * 20
+    assert helper.delivered == len(shared)
+    assert sorted(local.keys) == sorted(held - shared)
+
+
+def test_others_polling_tells_a_lone_poller_from_a_shared_database(tmp_path):
+    import datetime as dt
+
+    from noc_app.polling.leases import others_polling
+    from noc_app.workspace import prepare_database
+
+    engine = make_engine(f"sqlite:///{tmp_path}/o.db")
+    try:
+        assert not others_polling(engine, 15.0), "an empty database has no pollers"
+        prepare_database(engine)
+        assert not others_polling(engine, 15.0)
+        now = dt.datetime.now(dt.timezone.utc)
+        with session_factory(engine).begin() as s:
+            s.add(db.Poller(id="gone", host="h", pid=1, started_at=now, heartbeat_at=now - dt.timedelta(minutes=5)))
+        assert not others_polling(engine, 15.0), "a poller silent for longer than a lease is gone"
+        with session_factory(engine).begin() as s:
+            s.add(db.Poller(id="alive", host="h", pid=2, started_at=now, heartbeat_at=now))
+        assert others_polling(engine, 15.0)
+    finally:
+        engine.dispose()
+    garbage = tmp_path / "not-a-database.db"
+    garbage.write_bytes(b"\x00garbage" * 1000)
+    engine = make_engine(f"sqlite:///{garbage}")
+    try:
+        assert others_polling(engine, 15.0), "unreadable: nothing is assumed, the helper starts late"
+    finally:
+        engine.dispose()

@@ -114,8 +114,20 @@ def _run(args: argparse.Namespace) -> int:
         with trace.span("await_sync"):
             if config is None or sys.stdin.buffer.readline().strip().decode() != SYNCED:
                 return 0  # the supervisor gave up (its error says why) or is stopping: nothing to do
-    with trace.span("open_workspace", synced=not args.await_sync):
-        workspace = open_workspace(config, args.db, sync=not args.await_sync)
+    helper = None
+    if not args.await_sync:
+        from noc_app.topology.loader import load_topology
+
+        with trace.span("load_topology"):
+            config = load_topology(config)
+        helper = _fork_round_helper(args, config.checks)
+    try:
+        with trace.span("open_workspace", synced=not args.await_sync):
+            workspace = open_workspace(config, args.db, sync=not args.await_sync)
+    except BaseException:
+        if helper is not None:
+            helper.finish()
+        raise
     try:
         if args.once:
             for result in poll_once(workspace, args.workers, on_error=_warn):
@@ -129,7 +141,7 @@ def _run(args: argparse.Namespace) -> int:
             on_error=_warn,
             leases=LeaseManager(workspace.sessions, lease_s=args.lease, expected_pollers=args.share_with),
             automation_s=None if args.no_housekeeping else 5.0,
-            round_helper=_fork_round_helper(args, workspace.topology.checks),
+            round_helper=helper,
         )
         def show(result, outcome) -> None:
             try:
@@ -183,16 +195,36 @@ def _fork_round_helper(args: argparse.Namespace, checks):
     """A second core for the first round (``polling/round_helper.py``), where it pays.
 
     Only a poller that is alone on its machine's cores: the children of
-    ``--processes`` already use one core each. Forked before the service
-    starts its threads.
+    ``--processes`` already use one core each. Forked before this process
+    opens its database or starts a thread; started at once when no other
+    poller is alive on the database (this one will hold every check).
     """
     from noc_app.polling import round_helper, trace
 
     minimum = round_helper.MIN_CHECKS if args.round_helper_min is None else args.round_helper_min
-    if args.share_with > 1 or not round_helper.wanted(len(checks), minimum):
+    if args.once or args.share_with > 1 or not round_helper.wanted(len(checks), minimum):
         return None
     with trace.span("fork_round_helper"):
-        return round_helper.RoundHelper.fork(checks, args.workers)
+        alone = not _others_polling(args.db, args.lease)
+        helper = round_helper.RoundHelper.fork(checks, args.workers)
+        if helper is not None and alone:
+            helper.start_now([c.key for c in checks])
+    return helper
+
+
+def _others_polling(db_url: str | None, lease_s: float) -> bool:
+    """Does another poller hold leases on this database? (One connection, closed before the fork.)"""
+    from noc_app.polling.leases import others_polling
+    from noc_app.storage.db import make_engine
+
+    try:
+        engine = make_engine(db_url)
+    except Exception:  # noqa: BLE001 - a bad URL: open_workspace says so, in its own words
+        return True
+    try:
+        return others_polling(engine, lease_s)
+    finally:
+        engine.dispose()
 
 
 def _warn(message: str) -> None:

@@ -25,7 +25,8 @@ import socket
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Engine, and_, delete, func, inspect, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from noc_app.domain import Status
@@ -158,3 +159,21 @@ class LeaseManager:
         # Forget pollers dead for long, so the table stays small.
         session.execute(delete(db.Poller).where(
             db.Poller.heartbeat_at < now - dt.timedelta(seconds=self.lease_s * 20)))
+
+
+def others_polling(engine: Engine, lease_s: float) -> bool:
+    """Is another poller alive on this database? (Asked before this one registers.)
+
+    A database without the pollers table (new, empty) has none. One that
+    cannot be read answers yes: nothing is assumed about it.
+    """
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table(db.Poller.__tablename__):
+                return False
+            alive_after = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=lease_s)
+            return bool(connection.scalar(select(func.count()).select_from(db.Poller)
+                                          .where(db.Poller.heartbeat_at > alive_after)))
+    except SQLAlchemyError:
+        return True
+
