@@ -189,36 +189,40 @@ def test_an_early_helper_runs_before_the_leases_and_only_what_the_poller_holds_i
         assert helper.wait(10)
 
     assert len(early) == 28  # 70 %: started early, it takes more
+    new_db = RoundHelper.fork(specs, workers=4)
+    assert len(new_db.start_now([s.key for s in specs], new_database=True)) == 34  # 85 %: the poller migrates first
+    new_db.finish()
+    assert new_db.wait(10)
     assert shared == early & held
     assert [r.status for r in results] == [Status.OK] * 20
     assert helper.delivered == len(shared)
     assert sorted(local.keys) == sorted(held - shared)
 
 
-def test_others_polling_tells_a_lone_poller_from_a_shared_database(tmp_path):
+def test_other_pollers_tells_a_lone_poller_from_a_shared_database(tmp_path):
     import datetime as dt
 
-    from noc_app.polling.leases import others_polling
+    from noc_app.polling.leases import other_pollers
     from noc_app.workspace import prepare_database
 
     engine = make_engine(f"sqlite:///{tmp_path}/o.db")
     try:
-        assert not others_polling(engine, 15.0), "an empty database has no pollers"
+        assert other_pollers(engine, 15.0) is None, "an empty database: no schema, no pollers"
         prepare_database(engine)
-        assert not others_polling(engine, 15.0)
+        assert other_pollers(engine, 15.0) == 0
         now = dt.datetime.now(dt.timezone.utc)
         with session_factory(engine).begin() as s:
             s.add(db.Poller(id="gone", host="h", pid=1, started_at=now, heartbeat_at=now - dt.timedelta(minutes=5)))
-        assert not others_polling(engine, 15.0), "a poller silent for longer than a lease is gone"
+        assert other_pollers(engine, 15.0) == 0, "a poller silent for longer than a lease is gone"
         with session_factory(engine).begin() as s:
             s.add(db.Poller(id="alive", host="h", pid=2, started_at=now, heartbeat_at=now))
-        assert others_polling(engine, 15.0)
+        assert other_pollers(engine, 15.0) == 1
     finally:
         engine.dispose()
     garbage = tmp_path / "not-a-database.db"
     garbage.write_bytes(b"\x00garbage" * 1000)
     engine = make_engine(f"sqlite:///{garbage}")
     try:
-        assert others_polling(engine, 15.0), "unreadable: nothing is assumed, the helper starts late"
+        assert other_pollers(engine, 15.0) == 1, "unreadable: nothing is assumed, the helper starts late"
     finally:
         engine.dispose()

@@ -205,24 +205,24 @@ def _fork_round_helper(args: argparse.Namespace, checks):
     if args.once or args.share_with > 1 or not round_helper.wanted(len(checks), minimum):
         return None
     with trace.span("fork_round_helper"):
-        alone = not _others_polling(args.db, args.lease)
+        others = _other_pollers(args.db, args.lease)
         helper = round_helper.RoundHelper.fork(checks, args.workers)
-        if helper is not None and alone:
-            helper.start_now([c.key for c in checks])
+        if helper is not None and not others:
+            helper.start_now([c.key for c in checks], new_database=others is None)
     return helper
 
 
-def _others_polling(db_url: str | None, lease_s: float) -> bool:
-    """Does another poller hold leases on this database? (One connection, closed before the fork.)"""
-    from noc_app.polling.leases import others_polling
+def _other_pollers(db_url: str | None, lease_s: float) -> int | None:
+    """Other pollers alive on this database; None: no schema yet. (Its own connection, closed before the fork.)"""
+    from noc_app.polling.leases import other_pollers
     from noc_app.storage.db import make_engine
 
     try:
         engine = make_engine(db_url)
     except Exception:  # noqa: BLE001 - a bad URL: open_workspace says so, in its own words
-        return True
+        return 1
     try:
-        return others_polling(engine, lease_s)
+        return other_pollers(engine, lease_s)
     finally:
         engine.dispose()
 

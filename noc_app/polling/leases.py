@@ -161,19 +161,18 @@ class LeaseManager:
             db.Poller.heartbeat_at < now - dt.timedelta(seconds=self.lease_s * 20)))
 
 
-def others_polling(engine: Engine, lease_s: float) -> bool:
-    """Is another poller alive on this database? (Asked before this one registers.)
+def other_pollers(engine: Engine, lease_s: float) -> int | None:
+    """How many other pollers are alive on this database? (Asked before this one registers.)
 
-    A database without the pollers table (new, empty) has none. One that
-    cannot be read answers yes: nothing is assumed about it.
+    None: a database without Vigil's tables yet (new, empty), so none. One
+    that cannot be read counts as shared (1): nothing is assumed about it.
     """
     try:
         with engine.connect() as connection:
             if not inspect(connection).has_table(db.Poller.__tablename__):
-                return False
+                return None
             alive_after = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=lease_s)
-            return bool(connection.scalar(select(func.count()).select_from(db.Poller)
-                                          .where(db.Poller.heartbeat_at > alive_after)))
+            return connection.scalar(select(func.count()).select_from(db.Poller)
+                                     .where(db.Poller.heartbeat_at > alive_after)) or 0
     except SQLAlchemyError:
-        return True
-
+        return 1
