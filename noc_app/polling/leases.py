@@ -74,9 +74,7 @@ class LeaseManager:
         # an idle poller's CPU.
         with self.factory() as session, session.begin():
             self._heartbeat(session, now)
-            live_pollers = session.scalar(
-                select(func.count()).select_from(db.Poller).where(db.Poller.heartbeat_at > alive_after)
-            ) or 1
+            live_pollers = session.scalar(_count_alive(alive_after)) or 1
             if now - self._started_at < dt.timedelta(seconds=self.lease_s):
                 live_pollers = max(live_pollers, self.expected_pollers)
             live_checks = select(_CHECKS.c.key).where(_CHECKS.c.retired_at.is_(None))
@@ -161,6 +159,11 @@ class LeaseManager:
             db.Poller.heartbeat_at < now - dt.timedelta(seconds=self.lease_s * 20)))
 
 
+def _count_alive(alive_after: dt.datetime):
+    """Pollers that heartbeat after ``alive_after``."""
+    return select(func.count()).select_from(db.Poller).where(db.Poller.heartbeat_at > alive_after)
+
+
 def other_pollers(engine: Engine, lease_s: float) -> int | None:
     """How many other pollers are alive on this database? (Asked before this one registers.)
 
@@ -172,7 +175,6 @@ def other_pollers(engine: Engine, lease_s: float) -> int | None:
             if not inspect(connection).has_table(db.Poller.__tablename__):
                 return None
             alive_after = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=lease_s)
-            return connection.scalar(select(func.count()).select_from(db.Poller)
-                                     .where(db.Poller.heartbeat_at > alive_after)) or 0
+            return connection.scalar(_count_alive(alive_after)) or 0
     except SQLAlchemyError:
         return 1

@@ -1,4 +1,4 @@
-"""The first round on a second core: a forked helper process runs half of it.
+"""The first round on a second core: a forked helper process runs most of it.
 
 At start every check is due at once, and the round is CPU-bound in one
 process (the GIL): 2,000 checks took 1.3-2.4 s on one core of a 2-core
@@ -23,11 +23,14 @@ with the collector off and leaves with ``os._exit``, so nothing is closed
 
 A helper can never lose or hold back a check for long: if it dies, or a
 result is not back within the check's timeout plus ``GRACE_S`` of a worker
-asking for it, the worker runs the check itself.
+asking for it, the worker runs the check itself. Nor can it hand over an
+old result: one measured more than an interval before a worker asks (a
+check whose lease went and came back later) is dropped and the check run.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import queue
@@ -158,6 +161,8 @@ class RoundHelper:
                     self._arrived.wait_for(lambda: key in self._results or not self._alive,
                                            timeout=spec.timeout_s + GRACE_S)
                     result = self._results.pop(key, None)
+                    if result is not None and _older_than_interval(result, spec):
+                        result = None
                     if result is not None:
                         self.delivered += 1
         return local(spec) if result is None else result
@@ -214,7 +219,11 @@ class RoundHelper:
             pass
 
 
-def _serve(requests: Connection, results: Connection, specs: dict[str, CheckSpec], workers: int) -> None:
+def _older_than_interval(result: CheckResult, spec: CheckSpec) -> bool:
+    return dt.datetime.now(dt.timezone.utc) - result.at > dt.timedelta(seconds=spec.interval_s)
+
+
+def _serve(inbox: Connection, outbox: Connection, specs: dict[str, CheckSpec], workers: int) -> None:
     """The helper's whole life: run the share it is sent, send the results back, exit."""
     gc.disable()  # short-lived, and no finalizer may run on the poller's objects
     # Ctrl-C reaches the whole process group: the poller stops, and so does
@@ -225,11 +234,11 @@ def _serve(requests: Connection, results: Connection, specs: dict[str, CheckSpec
     from noc_app.checks.session import thread_local_session
 
     try:
-        share: list[str] = requests.recv()
+        share: list[str] = inbox.recv()
     except (EOFError, OSError):
         return  # the poller stopped before it knew what it holds
-    requests.close()
-    done: queue.SimpleQueue[tuple[str, CheckResult] | None] = queue.SimpleQueue()
+    inbox.close()
+    done: queue.SimpleQueue[tuple[str, CheckResult | None]] = queue.SimpleQueue()
 
     def one(key: str) -> None:
         try:
@@ -251,6 +260,6 @@ def _serve(requests: Connection, results: Connection, specs: dict[str, CheckSpec
                 batch[key] = result
             left -= len(batch)
             try:
-                results.send({key: result for key, result in batch.items() if result is not None})
+                outbox.send({key: result for key, result in batch.items() if result is not None})
             except OSError:
                 return  # the poller is gone
