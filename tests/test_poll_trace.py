@@ -14,21 +14,27 @@ from fleet_topology import quiet_fleet, write_topology
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_trace_has_lag_per_second_cpu_per_thread_and_the_housekeeping_spans(tmp_path):
+def traced_poll(tmp_path, seconds: float, *extra: str) -> Path:
+    """``poll --trace`` for ``seconds`` against a quiet fleet (4 checks every 1 s), stopped with SIGTERM."""
     fleet = quiet_fleet()
     try:
-        config = write_topology(tmp_path / "t.toml", fleet.base_url)  # 4 checks every 1 s
+        config = write_topology(tmp_path / "t.toml", fleet.base_url)
         trace_file = tmp_path / "trace.json"
         poller = subprocess.Popen(
-            [sys.executable, str(ROOT / "main.py"), "poll", "--config", str(config),
+            [sys.executable, str(ROOT / "main.py"), "poll", "--config", str(config), *extra,
              "--db", f"sqlite:///{tmp_path}/noc.db", "--trace", str(trace_file), "--lease", "3"],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(4.5)
+        time.sleep(seconds)
         poller.send_signal(signal.SIGTERM)
         _, err = poller.communicate(timeout=30)
     finally:
         fleet.stop()
     assert poller.returncode == 0, err
+    return trace_file
+
+
+def test_trace_has_lag_per_second_cpu_per_thread_and_the_housekeeping_spans(tmp_path):
+    trace_file = traced_poll(tmp_path, 4.5)
     trace = json.loads(trace_file.read_text())
     names = {span["name"] for span in trace["spans"]}
     # start-up phases, the first round, the writes and the lease renewals (every lease / 3 = 1 s)
@@ -45,20 +51,7 @@ def test_trace_has_lag_per_second_cpu_per_thread_and_the_housekeeping_spans(tmp_
 
 def test_with_processes_the_housekeeping_runs_once_in_the_supervisor(tmp_path):
     # Incident automation (every 5 s) and retention: not beside the children's checks.
-    fleet = quiet_fleet()
-    try:
-        config = write_topology(tmp_path / "t.toml", fleet.base_url)
-        trace_file = tmp_path / "trace.json"
-        poller = subprocess.Popen(
-            [sys.executable, str(ROOT / "main.py"), "poll", "--config", str(config), "--processes", "2",
-             "--db", f"sqlite:///{tmp_path}/noc.db", "--trace", str(trace_file), "--lease", "3"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(8)
-        poller.send_signal(signal.SIGTERM)
-        _, err = poller.communicate(timeout=30)
-    finally:
-        fleet.stop()
-    assert poller.returncode == 0, err
+    trace_file = traced_poll(tmp_path, 8, "--processes", "2")
 
     def spans(path):
         return [s["name"] for s in json.loads(Path(path).read_text())["spans"]]

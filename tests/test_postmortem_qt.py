@@ -43,6 +43,17 @@ def open_dialog(qtbot, worker, drafts, iid) -> IncidentDialog:
     return dlg
 
 
+def export_from_dialog(qtbot, dlg, fmt: str, path, done=("Wrote",)):
+    """Export… in the incident dialog: format, path, Export; returns the export box once it answered."""
+    qtbot.mouseClick(dlg.postmortem.export_button, Qt.MouseButton.LeftButton)
+    box = dlg.postmortem.export_dialog
+    box.format.setCurrentIndex(box.format.findData(fmt))
+    box.path.setText(str(path))
+    qtbot.mouseClick(box.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: box.status.text().startswith(done), timeout=30_000)
+    return box
+
+
 def test_strip_once_restored_and_the_full_table_in_close(env, qtbot):
     service, worker, drafts, iid, _ = env
     dlg = open_dialog(qtbot, worker, drafts, iid)
@@ -105,12 +116,7 @@ def test_starring_a_timeline_event_makes_it_a_key_moment(env, qtbot):
 def test_export_from_the_dialog_and_from_the_board(env, qtbot):
     service, worker, drafts, iid, tmp_path = env
     dlg = open_dialog(qtbot, worker, drafts, iid)
-    qtbot.mouseClick(dlg.postmortem.export_button, Qt.MouseButton.LeftButton)
-    box = dlg.postmortem.export_dialog
-    box.format.setCurrentIndex(box.format.findData("pdf"))
-    box.path.setText(str(tmp_path / "from-dialog.pdf"))
-    qtbot.mouseClick(box.export_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: box.status.text().startswith("Wrote"), timeout=30_000)
+    box = export_from_dialog(qtbot, dlg, "pdf", tmp_path / "from-dialog.pdf")
     assert "IN PROGRESS" in box.status.text()  # not closed yet
     text = subprocess.run(["pdftotext", str(tmp_path / "from-dialog.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
@@ -161,12 +167,7 @@ def test_export_draws_the_chart_in_a_worker_while_the_gui_thread_runs(env, qtbot
     chart.install(watched)
     try:
         dlg = open_dialog(qtbot, worker, drafts, iid)
-        qtbot.mouseClick(dlg.postmortem.export_button, Qt.MouseButton.LeftButton)
-        box = dlg.postmortem.export_dialog
-        box.format.setCurrentIndex(box.format.findData("html"))
-        box.path.setText(str(tmp_path / "threaded.html"))
-        qtbot.mouseClick(box.export_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: box.status.text().startswith(("Wrote", "Not exported")), timeout=30_000)
+        box = export_from_dialog(qtbot, dlg, "html", tmp_path / "threaded.html", done=("Wrote", "Not exported"))
     finally:
         chart.install(real)
         tick.stop()
