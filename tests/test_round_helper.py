@@ -244,3 +244,58 @@ def test_a_result_older_than_an_interval_is_not_handed_over():
         assert sorted(local.keys) == sorted(shared), "each was run afresh"
         assert helper.delivered == 0
         assert all(r.status is Status.OK for r in results)
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_a_poller_that_stops_before_polling_leaves_no_helper_behind():
+    # poll stopped by Ctrl-C or a bad database before its service starts:
+    # finish() and wait() end and reap the helper, started or not.
+    with HTTPTestServer() as srv:
+        specs = specs_for(srv, 20)
+        idle = RoundHelper.fork(specs, workers=2)  # forked, never handed anything
+        idle.finish()
+        assert idle.wait(5) and _reaped(idle.pid)
+        busy = RoundHelper.fork(specs, workers=2)
+        busy.start_now([s.key for s in specs])
+        busy.finish()
+        assert busy.wait(5) and _reaped(busy.pid)
+
+
+def test_poll_refused_by_its_database_takes_its_early_helper_with_it(tmp_path):
+    # No pollers table: a new database to the lone-poller query, so the helper
+    # starts at once; then the schema turns out to be a newer Vigil's (exit 2).
+    import json
+
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path}/newer.db"
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        connection.execute(text("INSERT INTO alembic_version VALUES ('9999')"))
+    engine.dispose()
+    with HTTPTestServer() as srv:
+        srv.add("/slow", 200, "ok", delay_s=0.5)  # the helper is still at work when the poller gives up
+        parts = ['[defaults]\ninterval = "30s"\ntimeout = "2s"\nretries = 1\n']
+        for i in range(40):
+            parts.append(f'[[component]]\nid = "s{i:02d}"\nname = "S {i}"\n'
+                         f'  [[component.check]]\n  url = "{srv.url("/slow")}"\n')
+        config = tmp_path / "t.toml"
+        config.write_text("\n".join(parts))
+        trace = tmp_path / "trace.json"
+        poller = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), "poll", "--config", str(config), "--db", url,
+             "--workers", "2", "--round-helper-min", "1", "--trace", str(trace)],
+            cwd=ROOT, capture_output=True, text=True, timeout=60)
+        forked = next(s for s in json.loads(trace.read_text())["spans"] if s["name"] == "fork_round_helper")
+        left = Path(f"/proc/{forked['pid']}").exists()  # a zombie too: not reaped before the poller left
+    assert poller.returncode == 2 and "newer Vigil" in poller.stderr, poller.stderr
+    assert forked["early"] is True
+    assert not left, "the helper outlived the poller"

@@ -115,18 +115,19 @@ def _run(args: argparse.Namespace) -> int:
             if config is None or sys.stdin.buffer.readline().strip().decode() != SYNCED:
                 return 0  # the supervisor gave up (its error says why) or is stopping: nothing to do
     helper = None
-    if not args.await_sync:
-        from noc_app.topology.loader import load_topology
-
-        with trace.span("load_topology"):
-            config = load_topology(config)
-        helper = _fork_round_helper(args, config.checks)
     try:
+        if not args.await_sync:
+            from noc_app.topology.loader import load_topology
+
+            with trace.span("load_topology"):
+                config = load_topology(config)
+            helper = _fork_round_helper(args, config.checks)
         with trace.span("open_workspace", synced=not args.await_sync):
             workspace = open_workspace(config, args.db, sync=not args.await_sync)
-    except BaseException:
+    except BaseException:  # a bad database, Ctrl-C before polling: the helper goes too, and is reaped
         if helper is not None:
             helper.finish()
+            helper.wait(timeout=2)
         raise
     try:
         if args.once:
@@ -204,11 +205,17 @@ def _fork_round_helper(args: argparse.Namespace, checks):
     minimum = round_helper.MIN_CHECKS if args.round_helper_min is None else args.round_helper_min
     if args.once or args.share_with > 1 or not round_helper.wanted(len(checks), minimum):
         return None
-    with trace.span("fork_round_helper"):
+    with trace.span("fork_round_helper") as span:
         others = _other_pollers(args.db, args.lease)
         helper = round_helper.RoundHelper.fork(checks, args.workers)
+        span.update(pid=helper and helper.pid, early=helper is not None and not others)
         if helper is not None and not others:
-            helper.start_now([c.key for c in checks], new_database=others is None)
+            try:
+                helper.start_now([c.key for c in checks], new_database=others is None)
+            except BaseException:  # Ctrl-C right here: the caller never sees this helper
+                helper.finish()
+                helper.wait(timeout=2)
+                raise
     return helper
 
 

@@ -180,11 +180,13 @@ class RoundHelper:
             self._close()
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Wait for the helper to exit; True when it has."""
-        if self._reader is not None:
-            self._reader.join(timeout)
-            return not self._reader.is_alive()
-        return not self._alive
+        """Wait for the helper to exit (and reap it); True when it has."""
+        reader = self._reader
+        if reader is None or reader.ident is None:  # nothing reads its results: reap it here
+            self._close()
+            return True
+        reader.join(timeout)
+        return not reader.is_alive()
 
     def _read(self) -> None:
         received = 0
