@@ -299,3 +299,19 @@ def test_poll_refused_by_its_database_takes_its_early_helper_with_it(tmp_path):
     assert poller.returncode == 2 and "newer Vigil" in poller.stderr, poller.stderr
     assert forked["early"] is True
     assert not left, "the helper outlived the poller"
+
+
+def test_the_last_result_reaches_a_worker_already_waiting_for_it():
+    # The helper sends its last result and exits at once: the reader takes in
+    # both before the waiting worker wakes, and must not tidy that result away.
+    with HTTPTestServer() as srv:
+        srv.add("/slow", 200, "ok", delay_s=0.1)  # the worker is waiting before the result comes
+        spec = CheckSpec(key="only#0", component_id="only", kind=CheckKind.HTTP, interval_s=60.0,
+                         timeout_s=2.0, retries=1, url=srv.url("/slow"))
+        for _ in range(10):
+            helper = RoundHelper.fork([spec], workers=1)
+            helper.start_now([spec.key])
+            local = LocalRuns()
+            assert helper.run(spec, local).status is Status.OK
+            assert helper.wait(5)
+            assert (helper.delivered, local.keys) == (1, []), "the helper's result was dropped; run again here"

@@ -157,9 +157,11 @@ class RoundHelper:
         if self._shared:  # after the round: no lock, straight to the check
             with self._lock:
                 if key in self._shared:
-                    self._shared.discard(key)  # taken once: its later runs are the poller's
                     self._arrived.wait_for(lambda: key in self._results or not self._alive,
                                            timeout=spec.timeout_s + GRACE_S)
+                    # Taken once: its later runs are the poller's. Only now: while it
+                    # waits, the key's result must survive the reader's tidying at the end.
+                    self._shared.discard(key)
                     result = self._results.pop(key, None)
                     if result is not None and _older_than_interval(result, spec):
                         result = None
