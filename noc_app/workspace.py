@@ -45,6 +45,10 @@ def prepare_database(engine: Engine) -> None:
 
     if is_current(engine):  # one SELECT, no Alembic: what nearly every start finds
         return
+    from noc_app.storage.fresh_schema import create_if_empty
+
+    if create_if_empty(engine):  # a new database: today's tables at once, no migrations to replay
+        return
     from noc_app.storage import migrate
 
     current = migrate.current_revision(engine)
