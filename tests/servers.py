@@ -72,15 +72,31 @@ def hang(conn: socket.socket, stop: threading.Event) -> None:
     stop.wait()
 
 
-def dribble_body(interval_s: float = 1.0) -> Behaviour:
-    """Prompt headers announcing 1000 bytes, then one body byte per ``interval_s``."""
+def dribble_body(interval_s: float = 1.0, closing: bool = False) -> Behaviour:
+    """Prompt headers announcing 1000 bytes, then one body byte per ``interval_s``.
+
+    ``closing``: the headers say ``Connection: close`` (http.client then hands
+    the socket over to the response and closes its connection object).
+    """
+    extra = b"Connection: close\r\n" if closing else b""
 
     def behaviour(conn: socket.socket, stop: threading.Event) -> None:
         read_request_head(conn, stop)
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n")
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + extra + b"Content-Length: 1000\r\n\r\n")
         _dribble(conn, stop, b"o" * 1000, interval_s)
 
     return behaviour
+
+
+def answer_once_then(behaviour: Behaviour) -> Behaviour:
+    """A prompt ``200 ok`` (kept alive), then ``behaviour`` for the next request on the same connection."""
+
+    def first_then(conn: socket.socket, stop: threading.Event) -> None:
+        read_request_head(conn, stop)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok")
+        behaviour(conn, stop)
+
+    return first_then
 
 
 def dribble_headers(interval_s: float = 1.0) -> Behaviour:
@@ -273,6 +289,7 @@ class _HTTPServer(ThreadingHTTPServer):
     tls_context: ssl.SSLContext | None = None
 
     def finish_request(self, request, client_address):  # type: ignore[no-untyped-def]
+        self.owner.count_connection()
         # The TLS handshake runs in the connection's own thread, not in the
         # accept loop, so one stalled client cannot block the others.
         if self.tls_context is None:
@@ -303,6 +320,7 @@ class HTTPTestServer:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.bytes_sent = 0
+        self.connections = 0  # TCP connections accepted (keep-alive reuses one)
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._server = _HTTPServer(("127.0.0.1", 0), _Handler)
@@ -334,6 +352,10 @@ class HTTPTestServer:
     def record(self, path: str, headers: dict[str, str]) -> None:
         with self._lock:
             self.requests.append((path, headers))
+
+    def count_connection(self) -> None:
+        with self._lock:
+            self.connections += 1
 
     def add_sent(self, n: int) -> None:
         with self._lock:

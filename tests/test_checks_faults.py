@@ -4,6 +4,7 @@ within the check's timeout + 1 s, against real servers on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from tests.servers import (
     HTTPTestServer,
     Pki,
     RawServer,
+    answer_once_then,
     close_without_response,
     dribble_body,
     dribble_headers,
@@ -81,6 +83,25 @@ def test_one_byte_a_second_cannot_hold_the_worker(session: requests.Session, beh
     with RawServer(behaviour) as srv:
         result, _ = timed(http_spec(srv.url("/health"), timeout_s=1.5), session)
     assert (result.status, result.error) == (Status.DOWN, "timeout after 1.5s")
+
+
+@pytest.mark.parametrize("behaviour", [dribble_body(0.3), dribble_body(0.3, closing=True), dribble_headers(0.3)],
+                         ids=["body", "body-connection-close", "headers"])
+def test_a_kept_alive_connection_is_cut_at_the_deadline(session: requests.Session, behaviour) -> None:
+    # The second run reuses the first one's connection: only the duplicate
+    # made for that connection covers it, also once a "Connection: close"
+    # answer has made http.client let go of the connection object.
+    with RawServer(answer_once_then(behaviour)) as srv:
+        assert run_check(http_spec(srv.url("/health")), session).status is Status.OK
+        second: list = []
+        run = threading.Thread(target=lambda: second.append(timed(http_spec(srv.url("/health")), session)))
+        run.start()
+        run.join(TIMEOUT_S + 3)  # uncut, the dribble would take 300 s: fail, do not hang
+        assert second, "the kept-alive connection was not cut at the deadline"
+        assert srv.connections == 1
+    result, elapsed = second[0]
+    assert (result.status, result.error) == (Status.DOWN, "timeout after 1.0s")
+    assert elapsed < TIMEOUT_S + 0.5
 
 
 @pytest.mark.parametrize("path", ["/big", "/big-chunked"])

@@ -180,3 +180,18 @@ def test_session_ignores_proxy_environment(server: HTTPTestServer, session: requ
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("NO_PROXY", "")
     assert run_check(http_spec(server.add("/h")), session).status is Status.OK
+
+
+def test_runs_share_one_kept_alive_connection_until_a_body_is_left_unread(
+        server: HTTPTestServer, session: requests.Session) -> None:
+    # Every run reads its answer to the end and hands the connection back to
+    # the pool: a poller opens one connection per endpoint, not one per run.
+    ok, failing = server.add("/health", body="ok"), server.add("/down", status=503, body="no")
+    for url in (ok, failing, server.url("/hops/2"), ok, ok):
+        assert run_check(http_spec(url), session).http_status in (200, 503)
+    assert server.connections == 1
+    # A body refused unread cannot be skipped on that connection: it is closed, the next run opens one.
+    big = run_check(http_spec(server.url("/big"), max_body_bytes=1024), session)
+    assert (big.status, big.error) == (Status.DOWN, "body over 1 KiB")
+    assert run_check(http_spec(ok), session).status is Status.OK
+    assert server.connections == 2

@@ -35,7 +35,8 @@ class DeadlineGuard:
         self.fired = False
         self._deadline_passed = False  # the watchdog has reached this guard
         self._lock = threading.Lock()
-        self._duplicates: list[socket.socket] = []
+        self._duplicates: list[socket.socket] = []  # made for this check: closed when it ends
+        self._lent: list[socket.socket] = []  # a kept-alive connection's: its owner closes them
         self._finished = False
 
     def remaining(self) -> float:
@@ -46,23 +47,47 @@ class DeadlineGuard:
 
     def watch(self, sock: socket.socket) -> None:
         """Cut ``sock`` if the check is still running at its deadline."""
-        try:
-            fd = sock.fileno()
-            if fd < 0:
-                return
-            duplicate = socket.socket(sock.family, sock.type, sock.proto, fileno=os.dup(fd))
-        except OSError:
-            return  # already closed: nothing left to cut
+        duplicate = duplicate_of(sock)
+        if duplicate is not None and not self._register(duplicate):
+            duplicate.close()
+
+    def watch_duplicate(self, duplicate: socket.socket) -> None:
+        """Cut the connection ``duplicate`` was made from at the deadline; the caller keeps it open.
+
+        For a kept-alive connection: its duplicate is made once and lives as
+        long as the connection, instead of a ``dup`` and a ``close`` per run
+        (the close gives the GIL away: one more hand-off per check).
+        """
+        self._register(duplicate, owned=False)
+
+    def adopt(self, duplicate: socket.socket) -> bool:
+        """Keep watching ``duplicate`` although its owner let go of it, and close it at the end.
+
+        A connection closed mid-check (``Connection: close`` hands the socket
+        over to the response) may still be read from. False: the check is
+        over, the caller closes it.
+        """
+        with self._lock:
+            if self._finished:
+                return False
+            if duplicate in self._lent:
+                self._lent.remove(duplicate)
+        if not self._register(duplicate):
+            duplicate.close()
+        return True
+
+    def _register(self, duplicate: socket.socket, owned: bool = True) -> bool:
+        """Watch ``duplicate``; False when the check is over already (nothing kept)."""
         with self._lock:
             if not (self._finished or self._deadline_passed):
-                self._duplicates.append(duplicate)
-                return
+                (self._duplicates if owned else self._lent).append(duplicate)
+                return True
             # Registered after the deadline already passed: cut it right away.
             cut_now = not self._finished
             self.fired = self.fired or cut_now
         if cut_now:
             _shutdown_quietly(duplicate)
-        duplicate.close()
+        return False
 
     def expire(self) -> None:
         """Called by the watchdog at the deadline."""
@@ -70,16 +95,27 @@ class DeadlineGuard:
             if self._finished:
                 return
             self._deadline_passed = True
-            self.fired = bool(self._duplicates)
-            for duplicate in self._duplicates:
+            self.fired = bool(self._duplicates or self._lent)
+            for duplicate in self._duplicates + self._lent:
                 _shutdown_quietly(duplicate)
 
     def finish(self) -> None:
         with self._lock:
             self._finished = True
-            duplicates, self._duplicates = self._duplicates, []
+            duplicates, self._duplicates, self._lent = self._duplicates, [], []
         for duplicate in duplicates:
             duplicate.close()
+
+
+def duplicate_of(sock: socket.socket) -> socket.socket | None:
+    """A second descriptor on ``sock``'s connection (None: it is closed already)."""
+    try:
+        fd = sock.fileno()
+        if fd < 0:
+            return None
+        return socket.socket(sock.family, sock.type, sock.proto, fileno=os.dup(fd))
+    except OSError:
+        return None
 
 
 def _shutdown_quietly(sock: socket.socket) -> None:

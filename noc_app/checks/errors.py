@@ -152,10 +152,10 @@ def classify(exc: BaseException, timeout_s: float) -> str:
     if _first(chain, http.client.IncompleteRead, urllib3.exceptions.ProtocolError,
               requests.exceptions.ChunkedEncodingError) is not None:
         return "incomplete response"
-    if _first(chain, requests.exceptions.ContentDecodingError) is not None:
+    if _first(chain, requests.exceptions.ContentDecodingError, urllib3.exceptions.DecodeError) is not None:
         return "response decoding failed"
     if _first(chain, requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-              requests.exceptions.InvalidSchema, urllib3.exceptions.LocationParseError) is not None:
+              requests.exceptions.InvalidSchema, urllib3.exceptions.LocationValueError) is not None:
         return "invalid URL"
     if _first(chain, ConnectionError, requests.exceptions.ConnectionError) is not None:
         return "connection failed"

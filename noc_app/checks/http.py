@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from urllib3 import BaseHTTPResponse
 
 from noc_app.checks.deadline import DeadlineGuard, guarding
 from noc_app.checks.errors import (
@@ -78,13 +79,13 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or ""), parts.port or default_port
 
 
-def read_capped(response: requests.Response, limit: int, guard: DeadlineGuard) -> bytes:
+def read_capped(response: BaseHTTPResponse, limit: int, guard: DeadlineGuard) -> bytes:
     """The (decoded) body, refusing more than ``limit`` bytes and stopping at the deadline."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge(limit)  # refuse without reading a byte of it
     body = bytearray()
-    for chunk in response.iter_content(chunk_size=_CHUNK):
+    for chunk in response.stream(_CHUNK, decode_content=True):
         body += chunk
         if len(body) > limit:
             raise BodyTooLarge(limit)
@@ -96,7 +97,7 @@ def read_capped(response: requests.Response, limit: int, guard: DeadlineGuard) -
 def _fetch(
     session: requests.Session, spec: CheckSpec, headers: dict[str, str], guard: DeadlineGuard,
     auth: tuple[str, str] | None = None,
-) -> tuple[requests.Response, int]:
+) -> tuple[BaseHTTPResponse, int]:
     """The final response (streaming, body unread) and how many redirects led to it.
 
     ``auth`` goes as an Authorization header, to the original origin only,
@@ -104,7 +105,7 @@ def _fetch(
     spec's shows "***" where the password was).
     """
     verify: bool | str = (spec.ca_bundle or True) if spec.verify_tls else False
-    url = strip_userinfo(spec.url or "")
+    url = _without_userinfo(spec.url or "")
     origin = _origin(url)
     redirects = 0
     while True:
@@ -119,14 +120,48 @@ def _fetch(
             timeout=(remaining, remaining),  # per connect / per read; the guard bounds the total
             verify=verify,
         )
-        target = session.get_redirect_target(response) if response.is_redirect else None
+        target = _redirect_target(response)
         if target is None:
             return response, redirects
-        response.close()
+        _drain_small(response)
+        done_with(response)
         redirects += 1
         if redirects > spec.max_redirects:
             raise TooManyRedirects()
-        url = urljoin(response.url, target)
+        url = urljoin(url, target)
+
+
+def _redirect_target(response: BaseHTTPResponse) -> str | None:
+    """Where a redirect points (None: not a redirect), read as requests reads it."""
+    location = response.get_redirect_location()
+    if not location:
+        return None
+    # http.client decodes header bytes as Latin-1; servers send UTF-8 there.
+    try:
+        return location.encode("latin1").decode("utf-8")
+    except UnicodeError:
+        return location
+
+
+def _drain_small(response: BaseHTTPResponse) -> None:
+    """Read a redirect's short body, so that its connection stays alive for the next hop."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) <= _CHUNK:
+        try:
+            response.read()
+        except Exception:  # noqa: BLE001 - not the check's answer: the connection is just closed
+            pass
+
+
+def done_with(response: BaseHTTPResponse) -> None:
+    """Give the connection back: kept alive after a body read to the end, closed otherwise."""
+    response.close()  # read to the end, urllib3 has released it already and this closes nothing
+    response.release_conn()
+
+
+@functools.lru_cache(maxsize=65_536)  # the same URL every run
+def _without_userinfo(url: str) -> str:
+    return strip_userinfo(url)
 
 
 def run_http_check(spec: CheckSpec, session: requests.Session, at: dt.datetime) -> CheckResult:
@@ -149,13 +184,13 @@ def run_http_check(spec: CheckSpec, session: requests.Session, at: dt.datetime) 
     with guarding(spec.timeout_s) as guard:
         try:
             response, redirects = _fetch(session, spec, headers, guard, auth)
-            http_status = response.status_code
+            http_status = response.status
             if redirects:
                 detail["redirects"] = redirects
             try:
                 body = read_capped(response, spec.max_body_bytes, guard)
             finally:
-                response.close()
+                done_with(response)
             if guard.fired:
                 # The watchdog cut the connection; a body cut short without a
                 # Content-Length can look complete, so never judge it.
@@ -166,6 +201,6 @@ def run_http_check(spec: CheckSpec, session: requests.Session, at: dt.datetime) 
     latency_ms = (time.monotonic() - started) * 1000.0
 
     status, error, judged = judge_http_response(
-        spec, response.status_code, response.headers.get("Content-Type", ""), body, latency_ms
+        spec, response.status, response.headers.get("Content-Type", ""), body, latency_ms
     )
-    return result(status, error, {**detail, **judged}, latency_ms, response.status_code)
+    return result(status, error, {**detail, **judged}, latency_ms, response.status)

@@ -17,6 +17,8 @@ import warnings
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.exceptions import InvalidURL
+from urllib3 import BaseHTTPResponse, Timeout
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
@@ -28,7 +30,7 @@ from urllib3.exceptions import (
 )
 
 from noc_app import __version__
-from noc_app.checks.deadline import DeadlineGuard, current_guard, watch_current
+from noc_app.checks.deadline import DeadlineGuard, current_guard, duplicate_of
 from noc_app.checks.tcp import open_connection
 
 USER_AGENT = f"VigilNOC/{__version__} (health check)"
@@ -78,8 +80,39 @@ class _GuardedConnectionMixin:
     def getresponse(self):  # type: ignore[no-untyped-def]
         # A kept-alive connection was opened by an earlier check: register it
         # with this one before waiting for the status line and headers.
-        watch_current(self.sock)  # type: ignore[arg-type]
+        guard = current_guard()
+        if guard is not None:
+            duplicate = self._duplicate()
+            if duplicate is not None:
+                guard.watch_duplicate(duplicate)
         return super().getresponse()  # type: ignore[misc]
+
+    def _duplicate(self) -> socket.socket | None:
+        """This connection's duplicate descriptor for the guards, made once per socket it has."""
+        sock = self.sock  # type: ignore[attr-defined]
+        if getattr(self, "_duplicate_for", None) is not sock:
+            self._close_duplicate()
+            self._duplicate_for = sock
+            self._kept_duplicate = None if sock is None else duplicate_of(sock)
+        return self._kept_duplicate
+
+    def _close_duplicate(self) -> None:
+        duplicate = getattr(self, "_kept_duplicate", None)
+        self._kept_duplicate = self._duplicate_for = None
+        if duplicate is None:
+            return
+        # Closed while a check reads the response (``Connection: close``): that
+        # check's guard still needs it, and closes it when the check ends.
+        guard = current_guard()
+        if guard is None or not guard.adopt(duplicate):
+            duplicate.close()
+
+    def close(self) -> None:
+        # The duplicate would hold the connection open after the pool closed it.
+        try:
+            super().close()  # type: ignore[misc]
+        finally:
+            self._close_duplicate()
 
 
 class GuardedHTTPConnection(_GuardedConnectionMixin, HTTPConnection):
@@ -159,19 +192,57 @@ def _prepare_get(session: requests.Session, url: str, headers: dict[str, str],
     return prepared
 
 
-def send_get(session: requests.Session, url: str, headers: dict[str, str], timeout: tuple[float, float],
-             verify: bool | str, auth: tuple[str, str] | None = None) -> requests.Response:
-    """``session.get(url, stream=True, allow_redirects=False, ...)`` for a check, at a third of the cost.
+# Which pool a URL goes to (host, port, TLS settings), as requests works it out
+# again on every send. The same for every adapter here (they are all made
+# alike, by ``make_session``), so shared by the worker threads. Bounded.
+_pool_keys: dict[tuple[str, bool | str], tuple[dict, dict]] = {}
 
-    The request goes straight to the session's adapter (``HTTPAdapter.send``,
-    where requests turns urllib3's errors into its own, so failures read as
-    they always did), skipping what a check never uses but ``Session.request``
-    pays on every call: merging session settings and the environment's, a
-    fresh ``PreparedRequest``, hooks, and the cookie jar. So a check neither
-    sends nor keeps cookies: each run stands alone, as on a fresh client
-    (before, a cookie set by one endpoint went back to it only from the
-    worker thread that happened to receive it).
+
+def _pool_key(adapter: HTTPAdapter, url: str, verify: bool | str) -> tuple[dict, dict]:
+    key = (url, verify)
+    found = _pool_keys.get(key)
+    if found is None:
+        try:
+            found = adapter.build_connection_pool_key_attributes(_UrlOnly(url), verify, None)  # type: ignore[arg-type]
+        except ValueError as exc:  # LocationValueError: what HTTPAdapter.send calls an invalid URL
+            raise InvalidURL(exc) from exc
+        if len(_pool_keys) >= _PREPARED_MAX:
+            _pool_keys.clear()
+        _pool_keys[key] = found
+    return found
+
+
+class _UrlOnly:
+    """The part of a PreparedRequest that ``build_connection_pool_key_attributes`` reads."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+def send_get(session: requests.Session, url: str, headers: dict[str, str], timeout: tuple[float, float],
+             verify: bool | str, auth: tuple[str, str] | None = None) -> BaseHTTPResponse:
+    """A check's GET (streaming, no redirects followed): the urllib3 response, body unread.
+
+    requests prepares the request (URL checks and quoting, headers, basic
+    auth; once per check, see ``_prepare_get``) and owns the connection pools
+    (the session's ``GuardedAdapter``, TLS settings as requests sets them).
+    The send goes straight to the pool's ``urlopen`` with the arguments
+    ``HTTPAdapter.send`` would pass, skipping what a check never uses but
+    requests pays on every call: proxy selection, the pool key worked out
+    again, a ``Response`` with its header copy and cookie jar, and the
+    generators around the body (~20 % of a check's CPU at 2,000 checks,
+    #15). So no cookie is sent or kept: each run stands alone, as on a
+    fresh client. urllib3's errors reach ``classify`` as they are; it looks
+    for their types down the chain, where requests' wrappers kept them too.
     """
     prepared = _prepare_get(session, url, headers, auth)
     adapter = session.get_adapter(prepared.url)
-    return adapter.send(prepared, stream=True, timeout=timeout, verify=verify, cert=None, proxies={})
+    host_params, pool_kwargs = _pool_key(adapter, prepared.url, verify)
+    pool = adapter.poolmanager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
+    if host_params["scheme"] == "https":
+        adapter.cert_verify(pool, prepared.url, verify, None)  # a CA bundle path that is not there: said as requests says it
+    return pool.urlopen(
+        "GET", prepared.path_url, body=None, headers=prepared.headers, redirect=False, assert_same_host=False,
+        preload_content=False, decode_content=False, retries=False,
+        timeout=Timeout(connect=timeout[0], read=timeout[1]),
+    )
