@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
 from noc_app.checks import run_check
 from noc_app.checks.session import thread_local_session
@@ -11,6 +13,9 @@ from noc_app.polling.scheduler import Scheduler
 from noc_app.topology.model import CheckSpec
 from servers import HTTPTestServer
 from test_scheduler_correlation import Recorder, wait_for
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from fast_fleet import FleetProcess  # noqa: E402
 
 
 def spec(name: str, url: str, interval_s: float = 10.0, retries: int = 2) -> CheckSpec:
@@ -195,3 +200,56 @@ def test_first_runs_named_last_go_after_the_others_in_sorted_order() -> None:
             scheduler.stop(wait=False)
     assert set(order[:20 - len(last)]) == {s.key for s in specs} - last
     assert order[20 - len(last):20] == sorted(last)
+
+
+def test_due_runs_share_two_lanes_until_a_slow_one_needs_another_worker() -> None:
+    import threading
+
+    from noc_app.polling.scheduler import STAFF_AFTER_S
+
+    # The fleet in its own process answers in well under a millisecond (a server in
+    # this process would share the GIL with the checks and slow them past STAFF_AFTER_S).
+    with HTTPTestServer() as srv, FleetProcess(ports=2) as fleet:
+        srv.add("/slow", 200, "ok", delay_s=1.5)
+        fast = [spec(f"f{i}", fleet.url(i), interval_s=1.0) for i in range(16)]  # ~4 per grid point
+        slow = [spec(f"s{i}", srv.url("/slow"), interval_s=1.0) for i in range(2)]
+        lock = threading.Lock()
+        running: list[str] = []
+        most_at_once: list[int] = []  # per steady run of a fast check: how many checks ran with it
+
+        def counted(s):
+            with lock:
+                running.append(s.key)
+                at_once = len(running)
+            try:
+                return run_check(s, thread_local_session(8))
+            finally:
+                with lock:
+                    running.remove(s.key)
+                    if s.key.startswith("f"):
+                        most_at_once.append(at_once)
+
+        scheduler = Scheduler(fast, counted, Timeline(), workers=8)
+        scheduler.start()
+        try:
+            time.sleep(1.5)  # the first round (on every worker) and the second runs find their phases
+            del most_at_once[:]
+            scheduler.stats.steady_lag_ms.clear()
+            time.sleep(2.0)
+        finally:
+            scheduler.stop(wait=False)
+        # Fast runs only: two at once, whatever the pool's size (a worker per run: 1-4, evenly).
+        assert len(most_at_once) >= 24
+        assert sum(1 for n in most_at_once if n <= 2) >= 0.95 * len(most_at_once), most_at_once
+
+        lags: list[float] = []
+        scheduler = Scheduler(slow + fast, counted, Timeline(), workers=8)
+        scheduler.start()
+        try:
+            time.sleep(3.0)
+            lags = [ms for ms, n in scheduler.stats.steady_lag_ms.items() for _ in range(n)]
+        finally:
+            scheduler.stop(wait=False)
+    # Both lanes held 1.5 s by the slow endpoints: the fast runs got workers of their own.
+    assert len(lags) >= 16
+    assert max(lags) < (STAFF_AFTER_S + 0.25) * 1000, sorted(lags)[-5:]

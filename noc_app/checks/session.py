@@ -176,20 +176,21 @@ def thread_local_session(pool_size: int = 10) -> requests.Session:
 # quoting, header merging, basic auth from the URL), not on every run. Keyed
 # by everything it is made of, so a changed secret makes a new one. Bounded:
 # redirect targets and rotating secrets must not grow it for ever.
-_prepared: dict[tuple, requests.PreparedRequest] = {}
+_prepared: dict[tuple, tuple[requests.PreparedRequest, str]] = {}
 _PREPARED_MAX = 50_000
 
 
 def _prepare_get(session: requests.Session, url: str, headers: dict[str, str],
-                 auth: tuple[str, str] | None) -> requests.PreparedRequest:
+                 auth: tuple[str, str] | None) -> tuple[requests.PreparedRequest, str]:
+    """The check's prepared request and its path (``path_url`` parses the URL again at each call)."""
     key = (url, tuple(headers.items()), auth)
-    prepared = _prepared.get(key)
-    if prepared is None:
+    found = _prepared.get(key)
+    if found is None:
         prepared = requests.Request("GET", url, headers={**session.headers, **headers}, auth=auth).prepare()
         if len(_prepared) >= _PREPARED_MAX:
             _prepared.clear()
-        _prepared[key] = prepared
-    return prepared
+        found = _prepared[key] = (prepared, prepared.path_url)
+    return found
 
 
 # Which pool a URL goes to (host, port, TLS settings), as requests works it out
@@ -235,14 +236,14 @@ def send_get(session: requests.Session, url: str, headers: dict[str, str], timeo
     fresh client. urllib3's errors reach ``classify`` as they are; it looks
     for their types down the chain, where requests' wrappers kept them too.
     """
-    prepared = _prepare_get(session, url, headers, auth)
+    prepared, path = _prepare_get(session, url, headers, auth)
     adapter = session.get_adapter(prepared.url)
     host_params, pool_kwargs = _pool_key(adapter, prepared.url, verify)
     pool = adapter.poolmanager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
     if host_params["scheme"] == "https":
         adapter.cert_verify(pool, prepared.url, verify, None)  # a CA bundle path that is not there: said as requests says it
     return pool.urlopen(
-        "GET", prepared.path_url, body=None, headers=prepared.headers, redirect=False, assert_same_host=False,
+        "GET", path, body=None, headers=prepared.headers, redirect=False, assert_same_host=False,
         preload_content=False, decode_content=False, retries=False,
         timeout=Timeout(connect=timeout[0], read=timeout[1]),
     )

@@ -42,6 +42,10 @@
 - Steady phases lie on a grid (``PHASE_GRID_S``, 0.25 s): the checks of
   one grid point start together, on time, on one wake-up, which halves the
   CPU per check against starting each on its own (see ``PHASE_GRID_S``).
+- Due runs go to two lanes (``LANES``): a lane's worker takes the next
+  run as it finishes one, instead of a worker waking per run; a run that
+  waited ``STAFF_AFTER_S`` for a lane gets a worker of its own, up to the
+  pool's size, so a slow endpoint never holds the others up for longer.
 - The scheduler thread is woken only when a new due time comes before the
   one it is waiting for, not on every completion.
 
@@ -61,6 +65,7 @@ import math
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
@@ -89,6 +94,18 @@ InMaintenance = Callable[[CheckSpec], bool]
 # too, up to COALESCE_S late.
 PHASE_GRID_S = 0.25
 COALESCE_S = 0.05
+# Runs that are due run in LANES at a time, each lane's worker taking the
+# next as it finishes, rather than one worker per run: 16 threads waking
+# for a burst of loopback checks spend their CPU handing the GIL to each
+# other (2,000 checks, one process, in-process A/B: 0.78-0.91 ms of CPU
+# per check with a worker per run, 0.66-0.78 ms on two lanes). Two lanes
+# keep one check in Python while the other waits on its socket. A slow
+# check (an endpoint far away, hanging or dribbling) must not hold the
+# others up: a run that
+# has waited STAFF_AFTER_S for a lane gets a worker of its own, up to
+# ``workers``, so the pool's full width is there whenever it is needed.
+LANES = 2
+STAFF_AFTER_S = 0.02
 STOP_SLACK_S = 2.0  # past the longest check deadline: state machine, listeners, thread wake-up
 
 
@@ -180,7 +197,9 @@ class Scheduler:
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
-        self._futures: set[futures.Future] = set()  # submitted runs, until done (stop waits for them)
+        self._futures: set[futures.Future] = set()  # running lanes, until done (stop waits for them)
+        self._ready: deque[tuple[str, float, float]] = deque()  # (key, due, queued at): due, waiting for a lane
+        self._lanes = 0  # workers taking runs from ``_ready``
         self.stats = SchedulerStats()
         self.first_round = threading.Event()  # every check this poller holds has run once
 
@@ -320,23 +339,57 @@ class Scheduler:
     def _loop(self) -> None:
         with self._cond:
             while not self._stopping:
+                now = self._clock()
+                staff_at = self._staff_overdue(now)
                 if not self._heap:
-                    self._cond.wait()
+                    self._cond.wait(None if staff_at is None else staff_at - now)
                     continue
                 due, seq, key = self._heap[0]
-                now = self._clock()
                 if due > now:
                     # Off the grid, overslept a little on purpose: every run due
                     # within COALESCE_S is dispatched on one wake-up.
-                    self._cond.wait(timeout=due - now + (0.0 if _on_grid(due) else COALESCE_S))
+                    wake = due - now + (0.0 if _on_grid(due) else COALESCE_S)
+                    self._cond.wait(wake if staff_at is None else min(wake, staff_at - now))
                     continue
                 heapq.heappop(self._heap)
                 if self._latest.get(key) != seq or key in self._in_flight or key not in self._active:
                     continue  # its completion schedules the next run
                 self._in_flight.add(key)
-                future = self._pool.submit(self._execute, key, due)
-                self._futures.add(future)
-                future.add_done_callback(self._forget)
+                self._ready.append((key, due, now))
+                if self._lanes < LANES:
+                    self._add_lanes(min(LANES, len(self._ready)) - self._lanes)
+
+    def _staff_overdue(self, now: float) -> float | None:
+        """Every run that waited STAFF_AFTER_S for a lane gets a worker; when to look again (lock held)."""
+        if not self._ready:
+            return None
+        if self._lanes >= self._workers:
+            return None  # the whole pool is at work already: the lanes' finishing wakes nothing here
+        overdue_at = self._ready[0][2] + STAFF_AFTER_S
+        if overdue_at > now:
+            return overdue_at
+        self._add_lanes(min(len(self._ready), self._workers - self._lanes))
+        return None
+
+    def _add_lanes(self, n: int) -> None:
+        for _ in range(n):
+            self._lanes += 1
+            future = self._pool.submit(self._run_lane)
+            self._futures.add(future)
+            future.add_done_callback(self._forget)
+
+    def _run_lane(self) -> None:
+        """Take due runs one after the other until none is left (stopping: none is started)."""
+        while True:
+            with self._cond:
+                if self._stopping or not self._ready:
+                    self._lanes -= 1
+                    return
+                key, due, _queued = self._ready.popleft()
+            try:
+                self._execute(key, due)
+            except Exception:  # noqa: BLE001 - a lane outlives any one run's failure
+                log.exception("run of %s failed in the scheduler", key)
 
     def _execute(self, key: str, due: float) -> None:
         spec = self._checks[key]
