@@ -178,9 +178,9 @@ def test_steady_runs_start_together_on_the_phase_grid_and_on_time() -> None:
     assert max(scheduler.stats.steady_lag_ms) < 200
 
 
-def test_first_runs_named_last_go_after_the_others_in_sorted_order() -> None:
-    # The first round's helper runs those meanwhile (round_helper.py): the
-    # poller must reach them last, in the order the helper runs them.
+def test_first_runs_named_last_go_after_the_others_in_reverse_sorted_order() -> None:
+    # The first round's helper runs those meanwhile, in sorted order (round_helper.py):
+    # the poller reaches them last, from the other end.
     with HTTPTestServer() as srv:
         srv.add("/ok", 200, "ok")
         specs = [spec(f"o{i:02d}", srv.url("/ok"), interval_s=60.0) for i in range(20)]
@@ -199,7 +199,7 @@ def test_first_runs_named_last_go_after_the_others_in_sorted_order() -> None:
         finally:
             scheduler.stop(wait=False)
     assert set(order[:20 - len(last)]) == {s.key for s in specs} - last
-    assert order[20 - len(last):20] == sorted(last)
+    assert order[20 - len(last):20] == sorted(last, reverse=True)
 
 
 def test_due_runs_share_two_lanes_until_a_slow_one_needs_another_worker() -> None:

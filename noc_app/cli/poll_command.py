@@ -211,7 +211,7 @@ def _fork_round_helper(args: argparse.Namespace, checks):
         span.update(pid=helper and helper.pid, early=helper is not None and not others)
         if helper is not None and not others:
             try:
-                helper.start_now([c.key for c in checks], new_database=others is None)
+                helper.start_now([c.key for c in checks])
             except BaseException:  # Ctrl-C right here: the caller never sees this helper
                 helper.finish()
                 helper.wait(timeout=2)

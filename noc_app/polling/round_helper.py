@@ -1,19 +1,25 @@
-"""The first round on a second core: a forked helper process runs most of it.
+"""The first round on a second core: a forked helper process works through it with the poller.
 
 At start every check is due at once, and the round is CPU-bound in one
 process (the GIL): 2,000 checks took 1.3-2.4 s on one core of a 2-core
 machine while the other core sat nearly idle. So a headless poller forks a
-helper before it starts any thread of its own, and once it knows which
-checks it holds, hands the helper ``SHARE`` of them (``share``); a poller
-alone on its database starts the helper at once (``start_now``), while it
-still prepares the database, since it will hold every check. The
-helper runs its share with a pool of its own and streams the results back
-in small batches. The scheduler queues the helper's share behind the
-poller's own first runs (``Scheduler.set_active(..., last=...)``), so by the
-time a worker reaches one of those checks its result is usually waiting:
-the worker takes it (``run``) instead of running the check, and everything
-after that is as for any result, in the poller: the state machine, the
-database write, the next slot. Then the helper exits.
+helper before it starts any thread of its own, and hands it every check it
+holds once it knows them (``share``); a poller alone on its database starts
+the helper at once (``start_now``), while it still prepares the database,
+since it will hold every check.
+
+The two work through the round from opposite ends. The helper runs the
+checks in sorted order, with a pool of its own, and streams the results
+back in small batches; the poller's scheduler queues them behind its other
+first runs in reverse order (``Scheduler.set_active(..., last=...)``). A
+check is *claimed* by whichever of the two starts it first (one byte per
+check in memory both share, under a lock both share), so no check is run
+twice, and neither waits for the other: a poller worker reaching a check
+takes the helper's result if it is there, waits for it if the helper is at
+it, and else runs it itself. However long the poller's start-up takes (a
+new database, a slow one, a busy machine), the round is split where the
+two meet. Everything after a result is as for any result, in the poller:
+the state machine, the database write, the next slot. Then the helper exits.
 
 Forked, not spawned: the helper needs no imports and no copy of the
 topology (the checks are in its memory already), so it is ready within
@@ -32,6 +38,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import mmap
+import multiprocessing
 import os
 import queue
 import signal
@@ -48,18 +56,32 @@ RunCheck = Callable[[CheckSpec], CheckResult]
 GRACE_S = 2.0  # past a check's own timeout: the helper's queue and the pipe
 MIN_CHECKS = 500  # below this the round is a fraction of a second: not worth a process
 BATCH = 16  # results per message back (fewer wake-ups of the poller's reader)
-# The helper's part of the round. More than half: the poller also takes in
-# every result (state machine, write, output), ~0.2 ms each against ~0.85 ms
-# for a check; at one half the helper was done 0.3-0.4 s before the poller
-# (2,000 checks).
-SHARE = 0.6
-# Started early (``start_now``), the helper is at work while the poller
-# still prepares its database: 0.4-0.8 s ahead, so it takes more; on a new
-# database, which the poller migrates first, 1.2-1.5 s ahead (measured
-# with 2,000 checks: at 0.7 it had been done 0.3-0.5 s when the poller
-# started its round, on PostgreSQL).
-EARLY_SHARE = 0.7
-NEW_DATABASE_SHARE = 0.85
+# Who started a check of the round (one byte each, shared by both processes).
+_FREE, _HELPER, _POLLER = 0, 1, 2
+
+
+class _Claims:
+    """Which of the two processes runs each check of the round: whoever claims it first.
+
+    Made before the fork: an anonymous shared mapping and a process-shared lock.
+    """
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self._index = {key: i for i, key in enumerate(keys)}
+        self._owner = mmap.mmap(-1, max(1, len(keys)))
+        self._lock = multiprocessing.Lock()
+
+    def helper_has(self, key: str) -> bool:
+        return self._owner[self._index[key]] == _HELPER
+
+    def take(self, key: str, who: int) -> bool:
+        """Claim ``key`` for ``who``; False when the other one has it already."""
+        i = self._index[key]
+        with self._lock:
+            if self._owner[i] != _FREE:
+                return False
+            self._owner[i] = who
+            return True
 
 
 def wanted(checks: int, minimum: int = MIN_CHECKS) -> bool:
@@ -70,8 +92,9 @@ def wanted(checks: int, minimum: int = MIN_CHECKS) -> bool:
 class RoundHelper:
     """The poller's side: ``share(keys)`` once, then ``run(spec, local)`` on the worker threads."""
 
-    def __init__(self, pid: int, to_helper: Connection, from_helper: Connection) -> None:
+    def __init__(self, pid: int, to_helper: Connection, from_helper: Connection, claims: _Claims) -> None:
         self.pid = pid
+        self._claims = claims
         self._to_helper = to_helper
         self._from_helper = from_helper
         self._lock = threading.Lock()
@@ -80,11 +103,13 @@ class RoundHelper:
         self._results: dict[str, CheckResult] = {}
         self._alive = True  # the helper may still send results
         self.delivered = 0  # results taken from the helper (tests, traces)
+        self.taken_back = 0  # checks of its share the poller reached first and ran itself
         self._reader: threading.Thread | None = None
 
     @classmethod
     def fork(cls, checks: Sequence[CheckSpec], workers: int) -> RoundHelper | None:
         """Fork the helper (call before this process starts threads); None where fork fails."""
+        claims = _Claims([c.key for c in checks])
         to_read, to_write = os.pipe()
         from_read, from_write = os.pipe()
         try:
@@ -99,44 +124,41 @@ class RoundHelper:
                 os.close(to_write)
                 os.close(from_read)
                 _serve(Connection(to_read, writable=False), Connection(from_write, readable=False),
-                       {c.key: c for c in checks}, workers)
+                       {c.key: c for c in checks}, workers, claims)
             except BaseException:  # noqa: BLE001 - never unwind into the poller's code
                 status = 1
             finally:
                 os._exit(status)
         os.close(to_read)
         os.close(from_write)
-        return cls(pid, Connection(to_write, readable=False), Connection(from_read, writable=False))
+        return cls(pid, Connection(to_write, readable=False), Connection(from_read, writable=False), claims)
 
-    def start_now(self, keys: Collection[str], new_database: bool = False) -> set[str]:
-        """Start the helper on its share of ``keys`` at once, before the poller holds any lease.
+    def start_now(self, keys: Collection[str]) -> set[str]:
+        """Start the helper on ``keys`` at once, before the poller holds any lease.
 
         For a poller alone on its database (no other poller alive, or no
         schema yet): it will hold every check, so the helper's round runs
-        while the poller prepares the database, syncs and takes its leases;
-        a ``new_database`` is migrated first, a longer head start.
+        while the poller prepares the database, syncs and takes its leases.
         """
-        return self._hand(keys, NEW_DATABASE_SHARE if new_database else EARLY_SHARE)
+        return self._hand(keys)
 
     def share(self, keys: Collection[str]) -> set[str]:
-        """The helper's share of the checks the poller holds (``keys``); returns it.
+        """Hand the helper the checks the poller holds (``keys``); returns what it has of them.
 
-        Started early: what it runs of ``keys`` (the rest of its results go
-        unused). Otherwise ``SHARE`` of ``keys`` (the last of them, sorted)
-        is handed over now. Once: a later lease change hands nothing more.
+        Started early: what it has of ``keys`` (its results for the rest go
+        unused). Once: a later lease change hands nothing more.
         """
         with self._lock:
             if self._reader is not None:
                 self._shared &= set(keys)
                 return set(self._shared)
-        return self._hand(keys, SHARE)
+        return self._hand(keys)
 
-    def _hand(self, keys: Collection[str], fraction: float) -> set[str]:
+    def _hand(self, keys: Collection[str]) -> set[str]:
         with self._lock:
             if self._reader is not None or not self._alive:
                 return set()
-            ordered = sorted(keys)
-            share = ordered[round(len(ordered) * (1 - fraction)):]
+            share = sorted(keys)  # the order it runs them in; the poller comes from the other end
             self._shared = set(share)
             self._reader = threading.Thread(target=self._read, name="round-helper", daemon=True)
         try:
@@ -156,7 +178,11 @@ class RoundHelper:
         result = None
         if self._shared:  # after the round: no lock, straight to the check
             with self._lock:
-                if key in self._shared:
+                if key in self._shared and key not in self._results and self._claims.take(key, _POLLER):
+                    # Not started by the helper: this worker runs it (the helper will skip it).
+                    self._shared.discard(key)
+                    self.taken_back += 1
+                elif key in self._shared:
                     self._arrived.wait_for(lambda: key in self._results or not self._alive,
                                            timeout=spec.timeout_s + GRACE_S)
                     # Taken once: its later runs are the poller's. Only now: while it
@@ -227,7 +253,8 @@ def _older_than_interval(result: CheckResult, spec: CheckSpec) -> bool:
     return dt.datetime.now(dt.timezone.utc) - result.at > dt.timedelta(seconds=spec.interval_s)
 
 
-def _serve(inbox: Connection, outbox: Connection, specs: dict[str, CheckSpec], workers: int) -> None:
+def _serve(inbox: Connection, outbox: Connection, specs: dict[str, CheckSpec], workers: int,
+           claims: _Claims) -> None:
     """The helper's whole life: run the share it is sent, send the results back, exit."""
     gc.disable()  # short-lived, and no finalizer may run on the poller's objects
     # Ctrl-C reaches the whole process group: the poller stops, and so does
@@ -246,6 +273,9 @@ def _serve(inbox: Connection, outbox: Connection, specs: dict[str, CheckSpec], w
 
     def one(key: str) -> None:
         try:
+            if not claims.take(key, _HELPER):
+                done.put((key, None))  # the poller got there first and runs it
+                return
             done.put((key, run_check(specs[key], thread_local_session(workers))))
         except BaseException:  # noqa: BLE001 - counted all the same; the poller runs it itself
             done.put((key, None))

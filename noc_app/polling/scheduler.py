@@ -257,8 +257,8 @@ class Scheduler:
         Newly added checks continue from ``seeds`` (key -> object with
         ``status`` and ``since``), the state another poller confirmed. Their
         first runs go in the order given, those in ``last`` after the
-        others, in sorted order (the first round's helper runs those
-        meanwhile: ``round_helper.py``).
+        others, in reverse sorted order (the first round's helper runs
+        those meanwhile, in sorted order: ``round_helper.py``).
         """
         seeds = seeds or {}
         now = self._clock()
@@ -268,7 +268,7 @@ class Scheduler:
             self._unphased &= keys
             self._first_waiting &= keys
             added = keys - self._active
-            for key in [k for k in added if k not in last] + sorted(added.intersection(last)):
+            for key in [k for k in added if k not in last] + sorted(added.intersection(last), reverse=True):
                 spec = self._checks[key]
                 machine = CheckStateMachine(spec.key, spec.component_id, spec.retries)
                 if key in seeds:
