@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from noc_app.storage import migrate
-from noc_app.storage.db import make_engine
+from noc_app.storage import models as db
+from noc_app.storage.db import make_engine, session_factory
 from noc_app.storage.fresh_schema import create_if_empty
 from noc_app.storage.schema_version import is_current
 
@@ -47,6 +49,25 @@ def _schema(engine: Engine) -> dict:
     return tables
 
 
+def _beside_the_tables(engine: Engine) -> dict:
+    """Triggers, functions and views: what a migration may make that the models do not describe."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            rows = connection.execute(text("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                                           "WHERE type IN ('trigger', 'view') ORDER BY name"))
+            return {"sqlite_master": [(kind, name, table, _normalise(sql)) for kind, name, table, sql in rows]}
+        triggers = connection.execute(text(
+            "SELECT t.tgname, c.relname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal ORDER BY t.tgname")).all()
+        functions = connection.execute(text(
+            "SELECT p.proname, pg_get_functiondef(p.oid) FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' ORDER BY p.proname")).all()
+        views = connection.execute(text(
+            "SELECT table_name FROM information_schema.views WHERE table_schema = 'public'")).all()
+        return {"triggers": [tuple(r) for r in triggers], "functions": [(n, _normalise(d)) for n, d in functions],
+                "views": [tuple(r) for r in views]}
+
+
 def _default(value: str | None) -> str | None:
     # SQLite gives back the literal as written ('' or "''"); PostgreSQL adds a cast (''::text).
     return None if value is None else _normalise(value.split("::")[0])
@@ -65,6 +86,8 @@ def test_a_new_database_gets_exactly_the_migrated_schema(db_url, request, tmp_pa
         assert sorted(got) == sorted(expected)
         for table, parts in expected.items():
             assert got[table] == parts, table
+        assert _beside_the_tables(fresh) == _beside_the_tables(migrated)
+        assert _beside_the_tables(fresh) != {"sqlite_master": []}  # the triggers were there to compare
         # Alembic reads the stamped database as its own: at the head, nothing to do.
         assert migrate.current_revision(fresh) == migrate.head_revision()
         assert migrate.upgrade(fresh) == (migrate.head_revision(), migrate.head_revision())
@@ -126,3 +149,20 @@ def test_the_first_start_on_a_new_database_does_not_load_alembic(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_timeline_of_a_new_database_is_append_only(db_url):
+    engine = make_engine(db_url)
+    try:
+        assert create_if_empty(engine)
+        with session_factory(engine).begin() as session:
+            incident = db.Incident(title="DB outage")
+            session.add(incident)
+            session.flush()
+            session.add(db.TimelineEvent(incident_id=incident.id, author="alice", kind="note", summary="first"))
+        for statement in ("UPDATE timeline_events SET summary = 'rewritten'", "DELETE FROM timeline_events"):
+            with pytest.raises(DBAPIError, match="append-only"):
+                with engine.begin() as connection:
+                    connection.execute(text(statement))
+    finally:
+        engine.dispose()

@@ -1,4 +1,4 @@
-"""An empty database gets today's schema in one go: the models' tables and the head revision.
+"""An empty database gets today's schema in one go: the models' tables, the timeline's triggers, the head revision.
 
 Replaying every migration on a database that has nothing to migrate costs
 Alembic's import (~0.25 s), a parse of every script and some forty DDL
@@ -6,8 +6,9 @@ statements, several of them rebuilding tables that are still empty. On a new
 PostgreSQL database that was ~0.5 s of a poller's first start (#15), spent
 while the first round's helper needs the same two cores. Here the tables
 come from the models (``Base.metadata``, which ``test_storage`` holds equal
-to the migrations, and ``test_fresh_schema`` compares table by table with a
-migrated database), and ``alembic_version`` gets the head revision, as
+to the migrations, and ``test_fresh_schema`` compares table by table, trigger
+by trigger, with a migrated database), the append-only triggers from
+``timeline_guard`` as the migrations make them, and ``alembic_version`` gets the head revision, as
 ``alembic stamp head`` would write it; later migrations then run on it
 as on any other database.
 
@@ -27,6 +28,7 @@ from sqlalchemy.engine import make_url
 
 from noc_app.storage.models import Base
 from noc_app.storage.schema_version import VERSION_TABLE, script_revisions
+from noc_app.storage.timeline_guard import append_only_statements
 
 # Any constant of our own; the retention and automation locks use others.
 _CREATE_LOCK_KEY = 0x5649_4753  # "VIGS"
@@ -55,13 +57,18 @@ def create_if_empty(engine: Engine) -> bool:
             connection.rollback()
             return False
         version = _version_table()
+        # What the migrations make beside the models' tables: the timeline's append-only triggers.
+        extras = append_only_statements(engine.dialect.name)
         if engine.dialect.name == "sqlite":
             Base.metadata.create_all(connection, checkfirst=False)
             version.create(connection)
+            for statement in extras:
+                connection.exec_driver_sql(statement)
         else:
             # One round trip for the ~80 statements instead of one each (and no existence
             # check per table): 0.05-0.23 s against 0.08-0.37 s on a new PostgreSQL database.
-            connection.exec_driver_sql(_ddl_script(connection.dialect, (Base.metadata, version.metadata)))
+            script = _ddl_script(connection.dialect, (Base.metadata, version.metadata))
+            connection.exec_driver_sql(";\n".join([script, *extras]))
         connection.execute(version.insert(), {"version_num": head})
         connection.commit()
     return True

@@ -9,24 +9,30 @@ from __future__ import annotations
 
 
 def forbid_timeline_rewrites(op) -> None:
+    for statement in append_only_statements(op.get_bind().dialect.name):
+        op.execute(statement)
+
+
+def append_only_statements(dialect: str) -> list[str]:
+    """The triggers (and PostgreSQL's function) that refuse UPDATE and DELETE on the timeline.
+
+    Also run on a new database, which gets its schema without the migrations (``fresh_schema.py``).
+    """
     # The timeline is evidence: the database itself refuses UPDATE and DELETE,
     # whatever client or bug tries it.
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
+    if dialect == "postgresql":
+        return [
             "CREATE FUNCTION noc_timeline_append_only() RETURNS trigger AS $$ "
-            "BEGIN RAISE EXCEPTION 'timeline events are append-only'; END; $$ LANGUAGE plpgsql"
-        )
-        op.execute(
+            "BEGIN RAISE EXCEPTION 'timeline events are append-only'; END; $$ LANGUAGE plpgsql",
             "CREATE TRIGGER timeline_events_append_only BEFORE UPDATE OR DELETE "
-            "ON timeline_events FOR EACH ROW EXECUTE FUNCTION noc_timeline_append_only()"
-        )
-    else:
-        for action in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER timeline_events_no_{action.lower()} BEFORE {action} "
-                "ON timeline_events BEGIN "
-                "SELECT RAISE(ABORT, 'timeline events are append-only'); END"
-            )
+            "ON timeline_events FOR EACH ROW EXECUTE FUNCTION noc_timeline_append_only()",
+        ]
+    return [
+        f"CREATE TRIGGER timeline_events_no_{action.lower()} BEFORE {action} "
+        "ON timeline_events BEGIN "
+        "SELECT RAISE(ABORT, 'timeline events are append-only'); END"
+        for action in ("UPDATE", "DELETE")
+    ]
 
 
 def allow_timeline_rewrites(op) -> None:
