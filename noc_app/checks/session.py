@@ -199,25 +199,18 @@ def _prepare_get(session: requests.Session, url: str, headers: dict[str, str],
 _pool_keys: dict[tuple[str, bool | str], tuple[dict, dict]] = {}
 
 
-def _pool_key(adapter: HTTPAdapter, url: str, verify: bool | str) -> tuple[dict, dict]:
-    key = (url, verify)
+def _pool_key(adapter: HTTPAdapter, prepared: requests.PreparedRequest, verify: bool | str) -> tuple[dict, dict]:
+    key = (prepared.url, verify)  # all that requests reads of the request for it
     found = _pool_keys.get(key)
     if found is None:
         try:
-            found = adapter.build_connection_pool_key_attributes(_UrlOnly(url), verify, None)  # type: ignore[arg-type]
+            found = adapter.build_connection_pool_key_attributes(prepared, verify, None)
         except ValueError as exc:  # LocationValueError: what HTTPAdapter.send calls an invalid URL
             raise InvalidURL(exc) from exc
         if len(_pool_keys) >= _PREPARED_MAX:
             _pool_keys.clear()
         _pool_keys[key] = found
     return found
-
-
-class _UrlOnly:
-    """The part of a PreparedRequest that ``build_connection_pool_key_attributes`` reads."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
 
 
 def send_get(session: requests.Session, url: str, headers: dict[str, str], timeout: tuple[float, float],
@@ -238,7 +231,7 @@ def send_get(session: requests.Session, url: str, headers: dict[str, str], timeo
     """
     prepared, path = _prepare_get(session, url, headers, auth)
     adapter = session.get_adapter(prepared.url)
-    host_params, pool_kwargs = _pool_key(adapter, prepared.url, verify)
+    host_params, pool_kwargs = _pool_key(adapter, prepared, verify)
     pool = adapter.poolmanager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
     if host_params["scheme"] == "https":
         adapter.cert_verify(pool, prepared.url, verify, None)  # a CA bundle path that is not there: said as requests says it
