@@ -192,8 +192,8 @@ if hasattr(os, "register_at_fork"):
 def guarding(timeout_s: float) -> Iterator[DeadlineGuard]:
     """Run the body under a total deadline of ``timeout_s`` seconds.
 
-    Sockets created or used through ``watch_current`` (our requests adapter
-    does it) while the block runs are cut at the deadline.
+    Sockets registered with ``current_guard()`` while the block runs (our
+    connection classes do it, ``session.py``) are cut at the deadline.
     """
     guard = DeadlineGuard(timeout_s)
     previous = getattr(_current, "guard", None)
@@ -209,10 +209,3 @@ def guarding(timeout_s: float) -> Iterator[DeadlineGuard]:
 def current_guard() -> DeadlineGuard | None:
     """The guard of the check running on this thread, if any."""
     return getattr(_current, "guard", None)
-
-
-def watch_current(sock: socket.socket | None) -> None:
-    """Register ``sock`` with the guard of the check running on this thread."""
-    guard = current_guard()
-    if guard is not None and sock is not None:
-        guard.watch(sock)
