@@ -69,7 +69,8 @@ class _Claims:
     def __init__(self, keys: Sequence[str]) -> None:
         self._index = {key: i for i, key in enumerate(keys)}
         self._owner = mmap.mmap(-1, max(1, len(keys)))
-        self._lock = multiprocessing.Lock()
+        # A fork-context lock: unlinked at once, shared by inheritance (no resource tracker process).
+        self._lock = multiprocessing.get_context("fork").Lock()
 
     def helper_has(self, key: str) -> bool:
         return self._owner[self._index[key]] == _HELPER
