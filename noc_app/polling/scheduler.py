@@ -101,9 +101,9 @@ COALESCE_S = 0.05
 # per check with a worker per run, 0.66-0.78 ms on two lanes). Two lanes
 # keep one check in Python while the other waits on its socket. A slow
 # check (an endpoint far away, hanging or dribbling) must not hold the
-# others up: a run that
-# has waited STAFF_AFTER_S for a lane gets a worker of its own, up to
-# ``workers``, so the pool's full width is there whenever it is needed.
+# others up: a run that has waited STAFF_AFTER_S for a lane gets a worker
+# of its own, up to ``workers``, so the pool's full width is there
+# whenever it is needed.
 LANES = 2
 STAFF_AFTER_S = 0.02
 STOP_SLACK_S = 2.0  # past the longest check deadline: state machine, listeners, thread wake-up
