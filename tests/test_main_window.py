@@ -91,6 +91,13 @@ def test_data_age_goes_loud_when_updates_stop(qtbot, store, window):
     assert window.data_age.property("stale") is False
 
 
+def test_data_age_follows_the_first_results_without_waiting_for_the_tick(qtbot, store, window):
+    window._ticker.stop()  # only the change itself may update it
+    assert window.data_age.text() == "waiting for data…"
+    push(qtbot, store, "web#0", Status.OK)
+    assert window.data_age.text() == "data 0s old"
+
+
 def test_theme_and_tab_are_remembered(qtbot, store, window):
     window.apply_theme("light")
     window.close()

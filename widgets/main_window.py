@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
 
         self._add_actions()
         self.apply_theme(self.settings.value("theme", "dark"))
-        store.componentsChanged.connect(self._refresh_banner)
+        store.componentsChanged.connect(self._on_components_changed)
         self._ticker = QTimer(self, interval=1000, timeout=self.tick)
         self._ticker.start()
         self.tick()
@@ -128,6 +128,21 @@ class MainWindow(QMainWindow):
     def tick(self) -> None:
         now = dt.datetime.now(dt.timezone.utc)
         self.clock.setText(now.astimezone().strftime("%H:%M:%S"))
+        self._refresh_data_age(now)
+        for widget in self.views.values():
+            refresh = getattr(widget, "refresh_ages", None)
+            if refresh is not None:
+                refresh()
+        self._refresh_banner()
+
+    def _on_components_changed(self, _ids=None) -> None:
+        # The data age follows a change at once, as the banner does: the first
+        # results must not sit beside "waiting for data…" until the next tick.
+        self._refresh_data_age()
+        self._refresh_banner()
+
+    def _refresh_data_age(self, now: dt.datetime | None = None) -> None:
+        now = now or dt.datetime.now(dt.timezone.utc)
         last = self.store.board.last_data_at
         if last is None:
             self.data_age.setText("waiting for data…")
@@ -140,11 +155,6 @@ class MainWindow(QMainWindow):
             self.data_age.setProperty("stale", stale)
             self.data_age.style().unpolish(self.data_age)
             self.data_age.style().polish(self.data_age)
-        for widget in self.views.values():
-            refresh = getattr(widget, "refresh_ages", None)
-            if refresh is not None:
-                refresh()
-        self._refresh_banner()
 
     def _refresh_banner(self, _changed=None) -> None:
         counts = self.store.board.counts()
